@@ -1,4 +1,4 @@
-package org.netstack4j.wire;
+package org.netstack4j.wire.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
