@@ -177,6 +177,14 @@ class NdpOptionCursorTest {
 
         cursor.reset(b, 40, 8);
         assertThat(cursor.malformedOptions()).isZero();
+
+        // The shortest encodable option (one unit) of the prefix type: its fields would lie outside it.
+        byte[] tiny = new byte[16];
+        tiny[0] = (byte) NdpOptionCursor.PREFIX_INFORMATION;
+        tiny[1] = 1;
+        NdpOptionCursor.writeMtu(tiny, 8, 1280);
+        assertThat(types(tiny, 0, 16, ParseResult.OK)).containsExactly(NdpOptionCursor.MTU);
+        assertThat(cursor.malformedOptions()).isEqualTo(1);
     }
 
     @Test
