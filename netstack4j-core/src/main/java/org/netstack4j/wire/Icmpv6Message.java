@@ -4,10 +4,12 @@ package org.netstack4j.wire;
  * A reusable flyweight view of an ICMPv6 message (RFC 4443), including the Neighbor Discovery
  * messages of RFC 4861.
  *
- * <p>Every message starts with type, code and checksum. {@link #wrap} enforces the minimum length of
- * the message's type ({@link #minimumLength(int)}): the fixed part of the NDP messages, and for error
- * messages room for the invoking packet's fixed IPv6 header (RFC 4443 asks for as much of it as fits,
- * so a bare 40-octet header is legal). For the NDP messages {@code wrap} also walks the option
+ * <p>Every message starts with type, code, checksum and a 32-bit field whose meaning depends on the
+ * type (every defined type has it, so fewer than eight octets is {@link ParseResult#TRUNCATED}).
+ * {@link #wrap} then enforces the minimum length of the message's type ({@link #minimumLength(int)}):
+ * the fixed part of the NDP messages, and for the four defined error types room for the invoking
+ * packet's fixed IPv6 header (RFC 4443 asks for as much of it as fits, so a bare 40-octet header is
+ * legal; whoever demultiplexes the error to a transport checks that the octets it needs are there). For the NDP messages {@code wrap} also walks the option
  * framing once and rejects a zero-length option or one running past the message with
  * {@link ParseResult#NDP_BAD_OPTION_LENGTH} (RFC 4861 section 4.6: such packets MUST be silently
  * discarded), so that an {@link NdpOptionCursor} over an accepted message never meets a framing error.
@@ -133,6 +135,8 @@ public final class Icmpv6Message {
     private byte[] buffer;
     private int offset;
     private int length;
+    // The type wrap validated against: the type-specific accessors check this copy, so bytes changed
+    // behind the view's back can never steer them past the length that wrap established.
     private int type;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
@@ -188,7 +192,10 @@ public final class Icmpv6Message {
         return view;
     }
 
-    /** The smallest message length {@link #wrap} accepts for {@code type}. */
+    /**
+     * The smallest message length {@link #wrap} accepts for {@code type}: {@link #HEADER_LENGTH} for
+     * echo, unknown and undefined error types, which carry nothing this view reads beyond it.
+     */
     public static int minimumLength(int type) {
         return switch (type) {
             case TYPE_DESTINATION_UNREACHABLE, TYPE_PACKET_TOO_BIG, TYPE_TIME_EXCEEDED, TYPE_PARAMETER_PROBLEM ->
@@ -474,7 +481,12 @@ public final class Icmpv6Message {
         return sumWithoutChecksumField(buffer, offset, length, pseudo);
     }
 
-    /** Rewrites the type field (the checksum is not updated). Keeps the view's type-specific checks. */
+    /**
+     * Rewrites the type field (the checksum is not updated), e.g. echo request to echo reply.
+     *
+     * @throws IllegalArgumentException if {@code type} has another layout (another minimum length or
+     *     options position) than the wrapped type; wrap the rewritten bytes again instead
+     */
     public void setType(int type) {
         if (minimumLength(type) > length || optionsStart(type) != optionsStart(this.type)) {
             // Another layout would invalidate what wrap established; callers re-wrap instead.
