@@ -95,8 +95,8 @@ public final class TcpHeader {
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
     public ParseResult wrap(byte[] buffer, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
+        Objects.checkFromIndexSize(offset, length, buffer.length);
         if (length < MIN_LENGTH) {
             return ParseResult.TRUNCATED;
         }

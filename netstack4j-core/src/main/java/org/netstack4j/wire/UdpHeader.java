@@ -55,8 +55,8 @@ public final class UdpHeader {
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
     public ParseResult wrap(byte[] buffer, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
+        Objects.checkFromIndexSize(offset, length, buffer.length);
         if (length < LENGTH) {
             return ParseResult.TRUNCATED;
         }
