@@ -20,6 +20,9 @@ import java.util.Objects;
  * lengths (MSS 4, Window Scale 3, SACK-Permitted 2, Timestamps 10, SACK 2 + 8n with n = 1..4).
  * Unknown kinds are reported and skipped by their length. A violation stops the walk with
  * {@link ParseResult#TCP_BAD_OPTION_LENGTH}.
+ *
+ * <p>The accessors describe the current option and are meaningful only after {@link #next()}
+ * returned true. The walk never reads outside the region given to {@code reset}.
  */
 public final class TcpOptionCursor {
     private byte[] buffer;

@@ -71,6 +71,10 @@ class UdpHeaderTest {
         assertThat(udp.wrap(b, 0, 20)).isEqualTo(ParseResult.UDP_BAD_LENGTH);
         UdpHeader.write(b, 0, 1, 2, 20);
         assertThat(udp.wrap(b, 0, 20)).isEqualTo(ParseResult.OK);
+        // Every available length from the header up to one short of the datagram.
+        for (int available = UdpHeader.LENGTH; available < 20; available++) {
+            assertThat(udp.wrap(b, 0, available)).as("available %d", available).isEqualTo(ParseResult.UDP_BAD_LENGTH);
+        }
     }
 
     @Test
