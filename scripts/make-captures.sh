@@ -13,6 +13,8 @@
 #   OUTPUT_DIR defaults to the core module's test resources (org/netstack4j/wire/captures).
 # Needs: iproute2, tcpdump, iputils-ping, ethtool, socat, bash (scripts/install-test-deps.sh).
 set -euo pipefail
+# ip, ethtool and tcpdump live in sbin, which a non-login PATH (a test JVM's) may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-"$here/../netstack4j-core/src/test/resources/org/netstack4j/wire/captures"}
