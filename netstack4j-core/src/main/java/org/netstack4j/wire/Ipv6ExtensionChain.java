@@ -91,7 +91,7 @@ public final class Ipv6ExtensionChain {
                         return reject(ParseResult.IPV6_MISPLACED_HOP_BY_HOP, nextHeaderField);
                     }
                     if (packetEnd - at < 2) {
-                        return reject(ParseResult.IPV6_BAD_EXTENSION_LENGTH, at);
+                        return reject(ParseResult.IPV6_BAD_EXTENSION_LENGTH, nextHeaderField);
                     }
                     length = ((b[at + 1] & 0xff) + 1) * 8;
                     if (length > packetEnd - at) {
@@ -107,12 +107,12 @@ public final class Ipv6ExtensionChain {
                 case Ipv6Header.NEXT_HEADER_FRAGMENT -> {
                     length = Ipv6FragmentHeader.LENGTH;
                     if (length > packetEnd - at) {
-                        return reject(ParseResult.IPV6_BAD_EXTENSION_LENGTH, at);
+                        return reject(ParseResult.IPV6_BAD_EXTENSION_LENGTH, nextHeaderField);
                     }
                 }
                 case Ipv6Header.NEXT_HEADER_AUTHENTICATION -> {
                     if (packetEnd - at < 2) {
-                        return reject(ParseResult.IPV6_BAD_EXTENSION_LENGTH, at);
+                        return reject(ParseResult.IPV6_BAD_EXTENSION_LENGTH, nextHeaderField);
                     }
                     // RFC 4302: the length field counts 4-octet words minus 2; 12 octets of fixed fields.
                     length = ((b[at + 1] & 0xff) + 2) * 4;
@@ -305,8 +305,11 @@ public final class Ipv6ExtensionChain {
     }
 
     /**
-     * After {@link #walk} rejected a packet: index of the byte at fault (a next-header field, an extension
-     * length, or an option type), for the pointer of an ICMPv6 parameter problem; -1 otherwise.
+     * After {@link #walk} rejected a packet: index of the byte at fault, always inside the packet, for the
+     * pointer of an ICMPv6 parameter problem; -1 otherwise. It is the length field of a header that runs past
+     * the payload, the type of an option that runs past its header, and the next-header field that names a
+     * misplaced hop-by-hop header, the header beyond the cap, or a header whose fixed part is cut off by the
+     * end of the payload.
      */
     public int errorOffset() {
         return errorOffset;

@@ -203,13 +203,16 @@ class Ipv6ExtensionChainTest {
         assertThat(chain.errorOffset()).as("the length field").isEqualTo(41);
         assertThat(walk(packet(ROUTING, "06 ff 0000 00000000"))).isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
         assertThat(walk(packet(FRAGMENT, "06 00 0000 000000"))).isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
-        assertThat(chain.errorOffset()).isEqualTo(40);
+        assertThat(chain.errorOffset()).as("the next-header field naming the cut-off header").isEqualTo(6);
         assertThat(walk(packet(AH, "06 04 0000 00000000 00000000"))).isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
         assertThat(walk(packet(AH, "06 00 0000 00000000 00000000")))
                 .as("AH shorter than its fixed fields").isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
         assertThat(walk(packet(DST_OPTS, "06"))).isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
-        assertThat(chain.errorOffset()).isEqualTo(40);
+        assertThat(chain.errorOffset()).isEqualTo(6);
         assertThat(walk(packet(HBH))).isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
+        assertThat(chain.errorOffset()).as("inside the packet, not at its end").isEqualTo(6);
+        assertThat(walk(packet(DST_OPTS, "2c 00 0104 00000000"))).isEqualTo(ParseResult.IPV6_BAD_EXTENSION_LENGTH);
+        assertThat(chain.errorOffset()).isEqualTo(40);
     }
 
     @Test
