@@ -2,6 +2,7 @@ package org.netstack4j.wire.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -101,7 +102,16 @@ class CaptureOracleSoundnessTest {
     @ParameterizedTest
     @FieldSource("CAPTURES")
     void decodesCleanlyWithGoodChecksumsAndExpectedContent(String name) {
-        List<Map<String, String>> frames = TShark.read(Captures.path(name))
+        assertSound(name, Captures.path(name), true);
+    }
+
+    /**
+     * Checks the capture at {@code pcap}, made as {@code name}: no malformed packet, no expert error, only
+     * good checksums, the packets it was made for, and (when {@code exactFrameCount}) the committed
+     * number of frames. A regenerated capture may differ in the number of ACKs, so that is optional.
+     */
+    static void assertSound(String name, Path pcap, boolean exactFrameCount) {
+        List<Map<String, String>> frames = TShark.read(pcap)
                 .preference("ip.defragment", "FALSE")
                 .preference("ipv6.defragment", "FALSE")
                 .preference("ip.check_checksum", "TRUE")
@@ -110,7 +120,9 @@ class CaptureOracleSoundnessTest {
                 .fields(FIELDS);
         Expectation expected = EXPECTED.get(name);
 
-        assertThat(frames).as(name + " frame count").hasSize(expected.frames());
+        if (exactFrameCount) {
+            assertThat(frames).as(name + " frame count").hasSize(expected.frames());
+        }
         for (Map<String, String> f : frames) {
             String where = name + " frame " + f.get("frame.number");
             assertThat(f.get("_ws.malformed")).as(where + " malformed").isEmpty();
