@@ -8,7 +8,8 @@ import java.util.Map;
  * A snapshot of a link endpoint's counters. Byte counts are of what crossed the channel (link header
  * included).
  *
- * @param packetsIn  packets delivered to the dispatcher
+ * @param packetsIn  packets handed to the dispatcher (one that throws also counts a
+ *                   {@link LinkDropReason#DISPATCHER_ERROR})
  * @param bytesIn    bytes of those packets as read
  * @param packetsOut packets handed to the channels (after segmentation: one per segment)
  * @param bytesOut   bytes of those packets

@@ -263,6 +263,7 @@ public final class PacketEndpoint implements LinkEndpoint {
         buf.remoteLinkAddress(remote);
         buf.localLinkAddress(local);
         buf.checksumVerified(rxChecksumOffload);
+        counters.received(loop, length); // before the hand-over: the dispatcher may react at once
         try {
             d.deliverNetworkPacket(this, remote, local, protocol, buf);
         } catch (RuntimeException e) {
@@ -274,7 +275,6 @@ public final class PacketEndpoint implements LinkEndpoint {
             }
             return true;
         }
-        counters.received(loop, length);
         return true;
     }
 

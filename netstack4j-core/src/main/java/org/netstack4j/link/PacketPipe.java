@@ -164,6 +164,11 @@ public final class PacketPipe {
             }
         }
 
+        /** True while a reader is parked in {@link #read} at this end waiting for a packet. */
+        public boolean hasBlockedReader() {
+            return inbound.waiter != null;
+        }
+
         /** Packets waiting to be read at this end. */
         public int queued() {
             return inbound.size();
