@@ -21,7 +21,8 @@ import org.netstack4j.buffer.PacketBuffer;
  * a {@link java.net.PortUnreachableException} from {@link #read}, which an endpoint treats as the
  * link closing.
  *
- * <p>UDP has no end of stream, so {@link #read} never returns {@code -1}. A Java datagram socket does
+ * <p>UDP has no end of stream, so {@link #read} never returns {@code -1} (a zero-length datagram
+ * reads as a packet of length 0). A Java datagram socket does
  * not report the length of a datagram larger than the buffer (it truncates silently), so
  * {@link #read} returns the stored length; see {@link PacketChannel#read}.
  */
@@ -73,6 +74,15 @@ public final class DatagramPacketChannel implements PacketChannel {
      * stacks (in this JVM or, by passing the ports on, in two processes).
      */
     public static DatagramPacketChannel[] loopbackPair(int socketBufferBytes) throws IOException {
+        return loopbackPair(socketBufferBytes, false);
+    }
+
+    /**
+     * {@link #loopbackPair(int)}, optionally with {@code SO_REUSEPORT} on the second socket so that a
+     * test can send from its address with another socket (datagrams the JDK will not send, such as
+     * empty ones).
+     */
+    static DatagramPacketChannel[] loopbackPair(int socketBufferBytes, boolean reusePortOnSecond) throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         DatagramChannel first = DatagramChannel.open(StandardProtocolFamily.INET);
         DatagramChannel second = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -81,6 +91,9 @@ public final class DatagramPacketChannel implements PacketChannel {
                 if (socketBufferBytes > 0) {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
                     ch.setOption(StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
+                }
+                if (reusePortOnSecond && ch == second) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
                 ch.bind(new InetSocketAddress(lo, 0));
             }
@@ -111,19 +124,30 @@ public final class DatagramPacketChannel implements PacketChannel {
         bb.limit(buffer.capacity()).position(at);
         int n = channel.read(bb);
         if (n < 0) {
-            return -1; // not expected for UDP; kept for the contract
+            // UDP has no end of stream: the JDK reports a zero-length datagram as -1. It must not pass
+            // for a closed peer, or an empty datagram from anyone could take the link down.
+            n = 0;
         }
         buffer.setBounds(at, at + n);
         return n;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IOException also for an empty packet: the JDK's datagram channels skip the send of a
+     *     zero-length datagram, so it could not be sent truthfully
+     */
     @Override
     public void write(PacketBuffer packet) throws IOException {
+        if (packet.length() == 0) {
+            throw new IOException("a Java datagram channel cannot send a zero-length datagram");
+        }
         ByteBuffer bb = packet.byteBuffer();
         // The view is shared with reads only for buffers the caller also reads into; writers own theirs.
         bb.limit(packet.end()).position(packet.start());
         int n = channel.write(bb);
-        if (n == 0 && packet.length() > 0) {
+        if (n == 0) {
             throw new ChannelFullException("datagram socket send buffer full");
         }
     }

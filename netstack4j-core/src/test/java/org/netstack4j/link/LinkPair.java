@@ -35,12 +35,29 @@ final class LinkPair implements AutoCloseable {
                 mine[i] = p.a();
                 theirs[i] = p.b();
             } else {
-                DatagramPacketChannel[] p = DatagramPacketChannel.loopbackPair(1 << 20);
+                DatagramPacketChannel[] p = DatagramPacketChannel.loopbackPair(1 << 20, true);
                 mine[i] = p[0];
                 theirs[i] = p[1];
             }
         }
         return new LinkPair(transport, mine, theirs);
+    }
+
+    /**
+     * Sends {@code bytes} as one packet from peer {@code i}; an empty UDP datagram goes through a
+     * {@link java.net.DatagramSocket} sharing the peer's port, because NIO channels never send one.
+     */
+    void sendFromPeer(int i, byte[] bytes) throws IOException {
+        if (bytes.length == 0 && transport == Transport.UDP) {
+            DatagramPacketChannel peer = (DatagramPacketChannel) peerSide[i];
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket(null)) {
+                s.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+                s.bind(peer.localAddress());
+                s.send(new java.net.DatagramPacket(new byte[0], 0, peer.remoteAddress()));
+            }
+            return;
+        }
+        peerSide[i].write(org.netstack4j.buffer.PacketBuffer.copyOf(bytes, 0));
     }
 
     List<PacketChannel> endpointChannels() {

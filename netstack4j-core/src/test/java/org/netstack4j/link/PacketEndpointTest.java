@@ -546,6 +546,22 @@ class PacketEndpointTest {
         assertThat(b.statistics().packetsOut()).isEqualTo(100);
     }
 
+    /** Waits (bounded) until {@code n} inbound packets were delivered or dropped. */
+    static void awaitAccounted(LinkEndpoint e, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (;;) {
+            LinkStatistics s = e.statistics();
+            long inbound = s.packetsIn() + s.totalDrops();
+            if (inbound >= n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + inbound + " of " + n + " inbound packets accounted for: " + s);
+            }
+            Thread.sleep(1);
+        }
+    }
+
     static void awaitDrops(LinkEndpoint e, LinkDropReason reason, long n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (e.statistics().drops(reason) < n) {
