@@ -68,6 +68,7 @@ public final class PacketPipe {
 
     /** One end of a {@link PacketPipe}. */
     public static final class End implements PacketChannel {
+        private static final int SPINS = 64;
         private final String name;
         private final Ring inbound;
         private final Ring outbound;
@@ -96,6 +97,9 @@ public final class PacketPipe {
                     n = ring.poll(buffer);
                     return n >= 0 ? n : -1;
                 }
+                if (spin(ring)) {
+                    continue;
+                }
                 ring.waiter = Thread.currentThread();
                 // Re-check after announcing ourselves: a write or close that raced with the checks
                 // above either is visible now or will see the waiter and unpark us.
@@ -104,6 +108,17 @@ public final class PacketPipe {
                 }
                 ring.waiter = null;
             }
+        }
+
+        /** Spins briefly for a packet before parking: a streaming writer is usually microseconds away. */
+        private boolean spin(Ring ring) {
+            for (int i = 0; i < SPINS; i++) {
+                if (!ring.isEmpty() || closed || peer.closed) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            }
+            return false;
         }
 
         @Override
@@ -209,6 +224,15 @@ public final class PacketPipe {
         private final int mask;
         private final int maxPacketSize;
         volatile Thread waiter;
+        private static final java.lang.invoke.VarHandle WAITER;
+
+        static {
+            try {
+                WAITER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Ring.class, "waiter", Thread.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         Ring(int capacity, int maxPacketSize) {
             int size = capacity == 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;
@@ -241,10 +265,7 @@ public final class PacketPipe {
                         System.arraycopy(packet.array(), packet.start(), slots[i], 0, len);
                         lengths[i] = len;
                         seq.set(i, pos + 1);
-                        Thread w = waiter;
-                        if (w != null) {
-                            LockSupport.unpark(w);
-                        }
+                        wake();
                         return true;
                     }
                     pos = tail.get();
@@ -282,10 +303,16 @@ public final class PacketPipe {
             return (int) Math.max(0, tail.get() - head.get());
         }
 
+        /**
+         * Unparks a parked reader. Only the writer that takes the waiter out of the field unparks it,
+         * so a burst of writes to a sleeping reader costs one wake-up, not one per packet.
+         */
         void wake() {
-            Thread w = waiter;
-            if (w != null) {
-                LockSupport.unpark(w);
+            if (waiter != null) {
+                Thread w = (Thread) WAITER.getAndSet(this, null);
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
             }
         }
     }
