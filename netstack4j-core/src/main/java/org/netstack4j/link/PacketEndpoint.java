@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.buffer.PacketBufferPool;
-import org.netstack4j.wire.Bytes;
+import org.netstack4j.wire.EthernetHeader;
+import org.netstack4j.wire.Ipv4Header;
+import org.netstack4j.wire.Ipv6Header;
 import org.netstack4j.wire.MacAddress;
 
 /**
@@ -23,7 +25,8 @@ import org.netstack4j.wire.MacAddress;
  * One dispatch loop (a platform thread) per channel reads packets into pooled buffers of MTU plus
  * link header plus headroom and delivers them to the attached {@link NetworkDispatcher}. In Ethernet
  * mode the 14-byte header is parsed (frames shorter than it are dropped as
- * {@link LinkDropReason#MALFORMED}); in IP mode the version nibble says IPv4 or IPv6 and anything
+ * {@link LinkDropReason#MALFORMED}, 802.3 length frames and VLAN-tagged frames as
+ * {@link LinkDropReason#UNKNOWN_PROTOCOL}); in IP mode the version nibble says IPv4 or IPv6 and anything
  * else is dropped as {@link LinkDropReason#UNKNOWN_PROTOCOL}. Inbound packets may arrive on any
  * channel: the caller keeps each flow on one channel (the Linux module uses kernel fanout or
  * multi-queue TUN for that), or TCP sees reordering.
@@ -47,8 +50,8 @@ import org.netstack4j.wire.MacAddress;
  * {@link #awaitTermination()} returns once the endpoint is closed and every loop has ended.
  */
 public final class PacketEndpoint implements LinkEndpoint {
-    /** Length of an Ethernet II header: destination, source, EtherType. */
-    public static final int ETHERNET_HEADER_LENGTH = 14;
+    /** Length of the (untagged) Ethernet II header this endpoint reads and writes. */
+    public static final int ETHERNET_HEADER_LENGTH = EthernetHeader.MIN_LENGTH;
     /** Bytes left free in front of each inbound packet, for a layer that rewrites it in place. */
     public static final int RX_HEADROOM = 64;
 
@@ -74,6 +77,8 @@ public final class PacketEndpoint implements LinkEndpoint {
     private final PacketBufferPool rxPool;
     private final LinkCounters counters;
     private final Transmitter transmitter;
+    /** One Ethernet view per dispatch loop: views are flyweights owned by one thread. */
+    private final EthernetHeader[] ethernetViews;
 
     private final Object lifecycle = new Object();
     private final AtomicInteger state = new AtomicInteger(OPEN);
@@ -106,6 +111,10 @@ public final class PacketEndpoint implements LinkEndpoint {
         // channel that cannot report a truncated packet's real length.
         this.rxPool = new PacketBufferPool(RX_HEADROOM + maxFrame + 1, RX_HEADROOM, o.bufferPoolSize());
         this.counters = new LinkCounters(channels.length);
+        this.ethernetViews = new EthernetHeader[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            ethernetViews[i] = new EthernetHeader();
+        }
         this.transmitter = new Transmitter(channels, mtu, ethernet, address, gso, deviceOffload,
                 o.flowHashSeed(), counters);
     }
@@ -219,30 +228,33 @@ public final class PacketEndpoint implements LinkEndpoint {
         long remote;
         long local;
         if (ethernet) {
-            if (length < ETHERNET_HEADER_LENGTH) {
-                counters.dropped(LinkDropReason.MALFORMED);
+            EthernetHeader eth = ethernetViews[loop];
+            if (!eth.wrap(b, at, length).isOk()) {
+                counters.dropped(LinkDropReason.MALFORMED); // shorter than its header (or its tags)
                 return false;
             }
-            protocol = Bytes.u16(b, at + 12);
-            if (protocol < EtherTypes.MIN_TYPE) {
+            // 802.3 length frames (LLC) and VLAN-tagged frames: this endpoint has no LLC protocols and no
+            // VLAN configuration, and passing a tagged frame on as untagged would mix VLANs.
+            if (!eth.isEthernetII() || eth.tagCount() != 0) {
                 counters.dropped(LinkDropReason.UNKNOWN_PROTOCOL);
                 return false;
             }
-            local = MacAddress.read(b, at);
-            remote = MacAddress.read(b, at + 6);
+            protocol = eth.etherType();
+            local = eth.destinationAddress();
+            remote = eth.sourceAddress();
             buf.linkOffset(at);
-            buf.trimFront(ETHERNET_HEADER_LENGTH);
+            buf.trimFront(EthernetHeader.MIN_LENGTH);
         } else {
             int version = (b[at] & 0xff) >>> 4;
-            if (version == 4) {
-                protocol = EtherTypes.IPV4;
-                if (length < 20) {
+            if (version == Ipv4Header.VERSION) {
+                protocol = EthernetHeader.ETHERTYPE_IPV4;
+                if (length < Ipv4Header.MIN_LENGTH) {
                     counters.dropped(LinkDropReason.MALFORMED);
                     return false;
                 }
-            } else if (version == 6) {
-                protocol = EtherTypes.IPV6;
-                if (length < 40) {
+            } else if (version == Ipv6Header.VERSION) {
+                protocol = EthernetHeader.ETHERTYPE_IPV6;
+                if (length < Ipv6Header.LENGTH) {
                     counters.dropped(LinkDropReason.MALFORMED);
                     return false;
                 }

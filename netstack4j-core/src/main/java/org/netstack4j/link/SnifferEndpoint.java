@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.time.Clock;
-import org.netstack4j.wire.MacAddress;
+import org.netstack4j.wire.EthernetHeader;
 
 /**
  * A {@link LinkEndpoint} wrapper that writes every packet crossing it, in both directions, to a pcap
@@ -109,12 +109,9 @@ public final class SnifferEndpoint implements LinkEndpoint {
         int protocol = p.networkProtocol();
         if (protocol == PacketBuffer.NO_PROTOCOL && p.length() > 0) {
             int version = (p.array()[p.start()] & 0xff) >>> 4;
-            protocol = version == 6 ? EtherTypes.IPV6 : EtherTypes.IPV4;
+            protocol = version == 6 ? EthernetHeader.ETHERTYPE_IPV6 : EthernetHeader.ETHERTYPE_IPV4;
         }
-        MacAddress.write(h, 0, dst);
-        MacAddress.write(h, 6, src < 0 ? 0 : src);
-        h[12] = (byte) (protocol >>> 8);
-        h[13] = (byte) protocol;
+        EthernetHeader.write(h, 0, dst, src < 0 ? 0 : src, protocol);
         record(h, h.length, p.array(), p.start(), p.length());
     }
 

@@ -5,8 +5,11 @@ import java.nio.channels.ClosedChannelException;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.buffer.PacketBufferPool;
 import org.netstack4j.link.gso.ChecksumOffload;
+import org.netstack4j.link.gso.GsoResult;
 import org.netstack4j.link.gso.GsoSegmenter;
-import org.netstack4j.wire.MacAddress;
+import org.netstack4j.wire.EthernetHeader;
+import org.netstack4j.wire.Ipv4Header;
+import org.netstack4j.wire.Ipv6Header;
 
 /**
  * The outbound half of a {@link PacketEndpoint}: validates, finishes (partial checksum, software
@@ -29,7 +32,7 @@ final class Transmitter {
     private final boolean deviceOffload;
     private final int seed;
     private final LinkCounters counters;
-    private final GsoSegmenter segmenter;
+    private final PacketBufferPool segmentPool;
     private final ThreadLocal<Scratch> scratch;
 
     Transmitter(PacketChannel[] channels, int mtu, boolean ethernet, long address, GsoKind gso,
@@ -43,23 +46,23 @@ final class Transmitter {
         this.deviceOffload = deviceOffload;
         this.seed = seed;
         this.counters = counters;
-        if (gso == GsoKind.SOFTWARE) {
-            int headroom = linkHeaderLength;
-            this.segmenter = new GsoSegmenter(new PacketBufferPool(headroom + mtu, headroom, 256));
-        } else {
-            this.segmenter = null;
-        }
+        // Segments get room in front for the Ethernet header the endpoint adds after segmenting.
+        this.segmentPool = gso == GsoKind.SOFTWARE ? new PacketBufferPool(linkHeaderLength + mtu, linkHeaderLength, 256) : null;
         int n = channels.length;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(n));
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(n, seed, gso == GsoKind.SOFTWARE));
     }
 
     /** The channel a packet (starting at its network header) hashes to. */
     int channelFor(PacketBuffer p) {
+        return channels.length == 1 ? 0 : channelFor(p, scratch.get());
+    }
+
+    private int channelFor(PacketBuffer p, Scratch s) {
         int n = channels.length;
         if (n == 1) {
             return 0;
         }
-        int h = FlowHash.hash(p.array(), p.start(), p.length(), seed);
+        int h = s.flowHash.hash(p.array(), p.start(), p.length());
         // Multiply-shift maps the hash onto [0, n) without a division.
         return (int) (((h & 0xffff_ffffL) * n) >>> 32);
     }
@@ -85,7 +88,7 @@ final class Transmitter {
                 sent += writeSuperPacket(p, s);
                 continue;
             }
-            int ch = prepare(p);
+            int ch = prepare(p, s);
             if (ch < 0) {
                 continue;
             }
@@ -99,7 +102,7 @@ final class Transmitter {
     }
 
     /** Validates and frames one packet; returns its channel, or -1 when it was dropped. */
-    private int prepare(PacketBuffer p) {
+    private int prepare(PacketBuffer p, Scratch s) {
         int len = p.length();
         if (len == 0) {
             counters.dropped(LinkDropReason.MALFORMED);
@@ -121,7 +124,7 @@ final class Transmitter {
                 return -1;
             }
         }
-        int ch = channelFor(p);
+        int ch = channelFor(p, s);
         if (ethernet && !frame(p, protocol)) {
             return -1;
         }
@@ -134,7 +137,8 @@ final class Transmitter {
             return protocol;
         }
         int version = (p.array()[p.start()] & 0xff) >>> 4;
-        return version == 4 ? EtherTypes.IPV4 : version == 6 ? EtherTypes.IPV6 : -1;
+        return version == Ipv4Header.VERSION ? EthernetHeader.ETHERTYPE_IPV4
+                : version == Ipv6Header.VERSION ? EthernetHeader.ETHERTYPE_IPV6 : -1;
     }
 
     /** Prepends the Ethernet header; false (counted) when the packet has no destination or no room. */
@@ -154,12 +158,8 @@ final class Transmitter {
     }
 
     private static void writeEthernet(PacketBuffer p, long dst, long src, int protocol) {
-        int at = p.prepend(PacketEndpoint.ETHERNET_HEADER_LENGTH);
-        byte[] b = p.array();
-        MacAddress.write(b, at, dst);
-        MacAddress.write(b, at + 6, src);
-        b[at + 12] = (byte) (protocol >>> 8);
-        b[at + 13] = (byte) protocol;
+        int at = p.prepend(EthernetHeader.MIN_LENGTH);
+        EthernetHeader.write(p.array(), at, dst, src, protocol);
     }
 
     private int writeSuperPacket(PacketBuffer p, Scratch s) {
@@ -176,18 +176,24 @@ final class Transmitter {
             counters.dropped(LinkDropReason.UNRESOLVED);
             return 0;
         }
-        int needed = GsoSegmenter.segmentCount(p);
-        if (needed <= 0) {
+        GsoSegmenter segmenter = s.segmenter;
+        GsoResult r = segmenter.prepare(p, p.start()); // outbound packets start at their network header
+        if (r != GsoResult.OK) {
             counters.dropped(LinkDropReason.MALFORMED);
             return 0;
         }
-        PacketBuffer[] segs = s.segments(needed);
-        int n = segmenter.segment(p, segs, 0);
+        if (segmenter.maxSegmentLength() > mtu) {
+            // Segments must fit the MTU: the stack chose an MSS too large for this link.
+            counters.dropped(LinkDropReason.OVERSIZED);
+            return 0;
+        }
+        PacketBuffer[] segs = s.segments(segmenter.segmentCount());
+        int n = segmenter.segment(p, segmentPool, segs, 0);
         if (n <= 0) {
-            counters.dropped(LinkDropReason.MALFORMED);
+            counters.dropped(LinkDropReason.OVERSIZED);
             return 0;
         }
-        int ch = channelFor(segs[0]); // all segments share the 5-tuple
+        int ch = channelFor(segs[0], s); // all segments share the 5-tuple
         if (ethernet) {
             long src = p.localLinkAddress() == PacketBuffer.NO_LINK_ADDRESS ? address : p.localLinkAddress();
             for (int i = 0; i < n; i++) {
@@ -262,29 +268,33 @@ final class Transmitter {
             counters.dropped(LinkDropReason.OVERSIZED);
             return false;
         }
+        Scratch s = scratch.get();
         int ch = 0;
         if (channels.length > 1 && p.length() > linkHeaderLength) {
             p.trimFront(linkHeaderLength);
-            ch = channelFor(p);
+            ch = channelFor(p, s);
             p.prepend(linkHeaderLength);
         }
-        Scratch s = scratch.get();
         s.single[0] = p;
         int sent = writeBatch(ch, s.single, 1);
         s.single[0] = null;
         return sent == 1;
     }
 
-    /** One thread's scratch space. */
+    /** One thread's scratch space and its stateful helpers (header views are per thread). */
     private static final class Scratch {
         final PacketBuffer[][] groups;
         final int[] sizes;
         final PacketBuffer[] single = new PacketBuffer[1];
+        final FlowHash flowHash;
+        final GsoSegmenter segmenter;
         PacketBuffer[] segments = new PacketBuffer[64];
 
-        Scratch(int channels) {
+        Scratch(int channels, int seed, boolean softwareGso) {
             groups = new PacketBuffer[channels][GROUP];
             sizes = new int[channels];
+            flowHash = new FlowHash(seed);
+            segmenter = softwareGso ? new GsoSegmenter() : null;
         }
 
         PacketBuffer[] segments(int needed) {

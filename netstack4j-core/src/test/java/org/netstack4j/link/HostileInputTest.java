@@ -50,7 +50,7 @@ class HostileInputTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
-    void ethernetModeDropsTruncatedLengthFramedAndOversizedFramesAndKeepsReading(Transport t) throws Exception {
+    void ethernetModeDropsTruncatedLengthFramedTaggedAndOversizedFramesAndKeepsReading(Transport t) throws Exception {
         try (LinkPair l = LinkPair.open(t, 1)) {
             PacketEndpoint e = PacketEndpoint.create(PacketEndpointOptions.builder().channel(l.endpointSide[0])
                     .ethernetHeader(true).address(MAC_A).build());
@@ -62,13 +62,16 @@ class HostileInputTest {
             l.sendFromPeer(0, java.util.Arrays.copyOf(good, 13));               // header cut short
             l.sendFromPeer(0, ethernet(MAC_A, MAC_B, 0x05dc, new byte[46]));    // 802.3 length, not a type
             l.sendFromPeer(0, ethernet(MAC_A, MAC_B, 0x0800, new byte[1501]));  // payload over the MTU
+            byte[] tagged = ethernet(MAC_A, MAC_B, 0x8100, new byte[] {0, 5, 0x08, 0, 0x45, 0, 0, 20});
+            l.sendFromPeer(0, tagged);                                              // 802.1Q: no VLANs here
+            l.sendFromPeer(0, java.util.Arrays.copyOf(tagged, 16));                 // cut inside the tag
             l.sendFromPeer(0, java.util.Arrays.copyOf(good, 14));               // header only: delivered, empty
             l.sendFromPeer(0, good);
             assertThat(d.next().bytes()).isEmpty();
             assertThat(d.next().bytes()).isEqualTo(udp4(3));
             LinkStatistics s = e.statistics();
-            assertThat(s.drops(LinkDropReason.MALFORMED)).isEqualTo(3);
-            assertThat(s.drops(LinkDropReason.UNKNOWN_PROTOCOL)).isEqualTo(1);
+            assertThat(s.drops(LinkDropReason.MALFORMED)).isEqualTo(4);
+            assertThat(s.drops(LinkDropReason.UNKNOWN_PROTOCOL)).isEqualTo(2);
             assertThat(s.drops(LinkDropReason.OVERSIZED)).isEqualTo(1);
             e.close();
             e.awaitTermination();

@@ -405,6 +405,93 @@ class PacketEndpointTest {
         assertThat(without.capabilities().rxChecksumOffload()).isFalse();
     }
 
+    // --- softwareGso ----------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void softwareGso_superPacketsLeaveAsMtuSizedSegmentsInBothModes(Transport t) throws Exception {
+        for (boolean eth : new boolean[] {false, true}) {
+            LinkPair l = link(t, 1);
+            PacketEndpointOptions.Builder o = options(l).softwareGso(true).mtu(1500);
+            if (eth) {
+                o.ethernetHeader(true).address(MAC_A);
+            }
+            PacketEndpoint e = endpoint(o);
+            assertThat(e.capabilities().gsoKind()).isEqualTo(GsoKind.SOFTWARE);
+            assertThat(e.capabilities().gsoMaxSize()).isEqualTo(65535);
+            for (boolean v6 : new boolean[] {false, true}) {
+                int mss = v6 ? 1440 : 1460;
+                int payload = 30_000;
+                byte[] superBytes = v6
+                        ? TestPackets.ipv6Tcp(v6(1), v6(2), 1000, 2000, 77, 88, TestPackets.TCP_ACK | TestPackets.TCP_PSH, 500, new byte[0], TestPackets.payload(payload, 1))
+                        : TestPackets.ipv4Tcp(v4(10, 0, 0, 1), v4(10, 0, 0, 2), 1000, 2000, 77, 88, TestPackets.TCP_ACK | TestPackets.TCP_PSH, 500, new byte[0], TestPackets.payload(payload, 1), 100);
+                PacketBuffer p = outbound(superBytes, 14);
+                p.gso(v6 ? PacketBuffer.GSO_TCPV6 : PacketBuffer.GSO_TCPV4, mss);
+                p.remoteLinkAddress(MAC_B.value());
+                long before = e.statistics().packetsOut();
+                assertThat(e.writePacket(p)).isTrue();
+                int segments = (payload + mss - 1) / mss;
+                assertThat(e.statistics().packetsOut() - before).isEqualTo(segments);
+                java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < segments; i++) {
+                    byte[] got = receive(l.peerSide[0]);
+                    if (eth) {
+                        assertThat(java.util.Arrays.copyOf(got, 14)).isEqualTo(java.util.Arrays.copyOf(ethernet(MAC_B, MAC_A, v6 ? 0x86dd : 0x0800, new byte[0]), 14));
+                        got = java.util.Arrays.copyOfRange(got, 14, got.length);
+                    }
+                    assertThat(got.length).isLessThanOrEqualTo(1500);
+                    int tcpAt = v6 ? 40 : 20;
+                    org.netstack4j.wire.TcpHeader tcp = org.netstack4j.wire.TcpHeader.parse(java.util.Arrays.copyOfRange(got, tcpAt, got.length));
+                    assertThat(tcp.sequenceNumber()).isEqualTo(77 + i * mss);
+                    assertThat(tcp.isPsh()).isEqualTo(i == segments - 1);
+                    boolean ok = v6 ? tcp.verifyChecksum(Checksum.pseudoHeaderIpv6(got, 8, 24, 6, got.length - 40))
+                            : tcp.verifyChecksumIpv4(v4(10, 0, 0, 1), v4(10, 0, 0, 2));
+                    assertThat(ok).as("checksum of segment %d", i).isTrue();
+                    data.write(got, tcpAt + 20, got.length - tcpAt - 20);
+                }
+                assertThat(data.toByteArray()).isEqualTo(TestPackets.payload(payload, 1));
+                assertThat(p.toByteArray()).as("super-packet left as given").isEqualTo(superBytes);
+            }
+        }
+    }
+
+    @Test
+    void softwareGso_offMeansSuperPacketsAreOversized() throws IOException {
+        LinkPair l = link(Transport.PIPE, 1);
+        PacketEndpoint e = endpoint(options(l));
+        assertThat(e.capabilities().gsoKind()).isEqualTo(GsoKind.NONE);
+        PacketBuffer p = outbound(TestPackets.ipv4Tcp(1, 2, 3, 4, 5, 6, TestPackets.TCP_ACK, 7, new byte[0], new byte[5000], 1), 0);
+        p.gso(PacketBuffer.GSO_TCPV4, 1000);
+        assertThat(e.writePacket(p)).isFalse();
+        assertThat(e.statistics().drops(LinkDropReason.OVERSIZED)).isEqualTo(1);
+    }
+
+    @Test
+    void softwareGso_segmentsMustFitTheMtuAndHeadersMustParse() throws IOException {
+        LinkPair l = link(Transport.PIPE, 1);
+        PacketEndpoint e = endpoint(options(l).softwareGso(true).mtu(1500));
+        PacketBuffer tooBig = outbound(TestPackets.ipv4Tcp(1, 2, 3, 4, 5, 6, TestPackets.TCP_ACK, 7, new byte[0], new byte[5000], 1), 0);
+        tooBig.gso(PacketBuffer.GSO_TCPV4, 1461);
+        assertThat(e.writePacket(tooBig)).isFalse();
+        assertThat(e.statistics().drops(LinkDropReason.OVERSIZED)).isEqualTo(1);
+        PacketBuffer udp = outbound(TestPackets.ipv4Udp(1, 2, 3, 4, new byte[5000]), 0);
+        udp.gso(PacketBuffer.GSO_TCPV4, 1000);
+        assertThat(e.writePacket(udp)).isFalse();
+        assertThat(e.statistics().drops(LinkDropReason.MALFORMED)).isEqualTo(1);
+        assertThat(((PacketPipe.End) l.peerSide[0]).queued()).isZero();
+    }
+
+    @Test
+    void softwareGso_superPacketsWithinTheMtuGoOutWhole() throws IOException {
+        LinkPair l = link(Transport.PIPE, 1);
+        PacketEndpoint e = endpoint(options(l).softwareGso(true));
+        byte[] small = TestPackets.ipv4Tcp(1, 2, 3, 4, 5, 6, TestPackets.TCP_ACK, 7, new byte[0], new byte[100], 1);
+        PacketBuffer p = outbound(small, 0);
+        p.gso(PacketBuffer.GSO_TCPV4, 1000);
+        assertThat(e.writePacket(p)).isTrue();
+        assertThat(receive(l.peerSide[0])).isEqualTo(small);
+    }
+
     // --- attach / dispatcher -------------------------------------------------------------------
 
     @Test

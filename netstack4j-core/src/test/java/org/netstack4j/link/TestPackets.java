@@ -54,6 +54,84 @@ public final class TestPackets {
         return p;
     }
 
+    /**
+     * IPv4 with {@code ipOptions} (a multiple of 4 bytes) + TCP; otherwise as
+     * {@link #ipv4Tcp(int, int, int, int, long, long, int, int, byte[], byte[], int)}.
+     */
+    public static byte[] ipv4TcpWithIpOptions(int src, int dst, int sport, int dport, long seq, int flags,
+                                              byte[] ipOptions, byte[] tcpOptions, byte[] payload, int ipId) {
+        int ihl = 20 + ipOptions.length;
+        int tcpLen = 20 + tcpOptions.length + payload.length;
+        byte[] p = new byte[ihl + tcpLen];
+        Bytes.put16(p, 2, p.length);
+        Bytes.put16(p, 4, ipId);
+        p[8] = 64;
+        p[9] = (byte) PROTO_TCP;
+        Bytes.put32(p, 12, src);
+        Bytes.put32(p, 16, dst);
+        p[0] = (byte) (0x40 | ihl / 4);
+        System.arraycopy(ipOptions, 0, p, 20, ipOptions.length);
+        Bytes.put16(p, 10, Checksum.compute(p, 0, ihl));
+        tcpHeader(p, ihl, sport, dport, seq, 1, flags, 1000, tcpOptions, payload);
+        int sum = Checksum.pseudoHeaderIpv4(src, dst, PROTO_TCP, tcpLen);
+        Bytes.put16(p, ihl + 16, Checksum.finish(Checksum.partial(p, ihl, tcpLen, sum)));
+        return p;
+    }
+
+    /**
+     * IPv6 + the given extension headers (each a complete header whose first byte, the next header,
+     * is filled in here) + TCP.
+     */
+    public static byte[] ipv6TcpWithExtensions(byte[] src, byte[] dst, int[] extensionTypes, byte[][] extensions,
+                                               int sport, int dport, long seq, int flags, byte[] tcpOptions,
+                                               byte[] payload) {
+        int extLen = 0;
+        for (byte[] e : extensions) {
+            extLen += e.length;
+        }
+        int tcpLen = 20 + tcpOptions.length + payload.length;
+        byte[] p = new byte[40 + extLen + tcpLen];
+        ipv6Header(p, src, dst, extensionTypes.length == 0 ? PROTO_TCP : extensionTypes[0], extLen + tcpLen);
+        int at = 40;
+        for (int i = 0; i < extensions.length; i++) {
+            System.arraycopy(extensions[i], 0, p, at, extensions[i].length);
+            p[at] = (byte) (i + 1 < extensionTypes.length ? extensionTypes[i + 1] : PROTO_TCP);
+            at += extensions[i].length;
+        }
+        tcpHeader(p, at, sport, dport, seq, 1, flags, 1000, tcpOptions, payload);
+        int sum = Checksum.pseudoHeaderIpv6(p, 8, 24, PROTO_TCP, tcpLen);
+        Bytes.put16(p, at + 16, Checksum.finish(Checksum.partial(p, at, tcpLen, sum)));
+        return p;
+    }
+
+    /** An IPv6 fragment header (next header filled in by the packet builder). */
+    public static byte[] ipv6FragmentHeader(int offsetUnits, boolean more, int identification) {
+        byte[] h = new byte[8];
+        Bytes.put16(h, 2, offsetUnits << 3 | (more ? 1 : 0));
+        Bytes.put32(h, 4, identification);
+        return h;
+    }
+
+    /** An 8-byte destination or hop-by-hop options header holding a PadN option. */
+    public static byte[] ipv6PadOptionsHeader() {
+        byte[] h = new byte[8];
+        h[2] = 1; // PadN
+        h[3] = 4;
+        return h;
+    }
+
+    /** TCP timestamps option padded to 12 bytes (NOP, NOP, kind 8). */
+    public static byte[] timestampsOption(int value, int echo) {
+        byte[] o = new byte[12];
+        o[0] = 1;
+        o[1] = 1;
+        o[2] = 8;
+        o[3] = 10;
+        Bytes.put32(o, 4, value);
+        Bytes.put32(o, 8, echo);
+        return o;
+    }
+
     /** IPv6 + TCP. */
     public static byte[] ipv6Tcp(byte[] src, byte[] dst, int sport, int dport, long seq, long ack, int flags, int window,
                                  byte[] options, byte[] payload) {
