@@ -370,30 +370,6 @@ public final class PacketBuffer {
         this.localLinkAddress = address;
     }
 
-    /**
-     * Copies the layer offsets, link metadata and offload metadata of {@code other} into this buffer,
-     * shifted by {@code delta} (the distance between the two packets' starts), for code that rebuilds
-     * a packet in another buffer.
-     */
-    public void copyMetadataFrom(PacketBuffer other, int delta) {
-        linkOffset = shift(other.linkOffset, delta);
-        networkOffset = shift(other.networkOffset, delta);
-        transportOffset = shift(other.transportOffset, delta);
-        payloadOffset = shift(other.payloadOffset, delta);
-        gsoType = other.gsoType;
-        gsoSize = other.gsoSize;
-        checksumStart = shift(other.checksumStart, delta);
-        checksumOffset = other.checksumOffset;
-        checksumVerified = other.checksumVerified;
-        networkProtocol = other.networkProtocol;
-        remoteLinkAddress = other.remoteLinkAddress;
-        localLinkAddress = other.localLinkAddress;
-    }
-
-    private static int shift(int offset, int delta) {
-        return offset == UNSET ? UNSET : offset + delta;
-    }
-
     /** The pool this buffer returns to, or {@code null} when unpooled. */
     public PacketBufferPool pool() {
         return pool;

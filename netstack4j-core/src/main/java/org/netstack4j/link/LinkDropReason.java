@@ -4,13 +4,17 @@ package org.netstack4j.link;
 public enum LinkDropReason {
     /**
      * Inbound: too short for its link header or for the minimal network header its version names
-     * (zero-length, one byte, a truncated Ethernet header). Outbound: a packet the endpoint cannot
-     * frame or segment (a GSO super-packet whose headers do not parse).
+     * (zero-length, one byte, a truncated Ethernet header or VLAN tag). Outbound: an empty packet, a
+     * partial-checksum mark outside the packet, or a GSO super-packet that cannot be segmented
+     * (headers that do not parse, not TCP, a fragment, SYN).
      */
     MALFORMED,
     /** Longer than the MTU (plus link header) allows, and not a GSO super-packet within its limit. */
     OVERSIZED,
-    /** Inbound in IP mode: a version nibble other than 4 or 6; in Ethernet mode an 802.3 length frame. */
+    /**
+     * Inbound in IP mode: a version nibble other than 4 or 6; in Ethernet mode an 802.3 length frame or
+     * a VLAN-tagged frame. Outbound: no EtherType given and a version nibble other than 4 or 6.
+     */
     UNKNOWN_PROTOCOL,
     /** Inbound while no dispatcher is attached. */
     NO_DISPATCHER,
