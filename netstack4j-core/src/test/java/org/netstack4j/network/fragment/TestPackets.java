@@ -88,7 +88,7 @@ final class TestPackets {
         int extensionBytes = Arrays.stream(extensionLengths).sum();
         byte[] p = new byte[Ipv6Header.LENGTH + extensionBytes + payload.length];
         int first = extensionTypes.length == 0 ? upperLayer : extensionTypes[0];
-        Ipv6Header.write(p, 0, 0, 0x12345, p.length - Ipv6Header.LENGTH, first, 64, SRC6_HI, SRC6_LO, DST6_HI, DST6_LO);
+        Ipv6Header.write(p, 0, 0, 0x12345, Math.min(0xffff, p.length - Ipv6Header.LENGTH), first, 64, SRC6_HI, SRC6_LO, DST6_HI, DST6_LO);
         int at = Ipv6Header.LENGTH;
         for (int i = 0; i < extensionTypes.length; i++) {
             int next = i + 1 < extensionTypes.length ? extensionTypes[i + 1] : upperLayer;
