@@ -94,9 +94,7 @@ final class TestPackets {
             int next = i + 1 < extensionTypes.length ? extensionTypes[i + 1] : upperLayer;
             p[at] = (byte) next;
             p[at + 1] = (byte) (extensionLengths[i] / 8 - 1);
-            // PadN filling the rest of the options header.
-            p[at + 2] = 1;
-            p[at + 3] = (byte) (extensionLengths[i] - 4);
+            // The rest stays zero: Pad1 options, valid at any length.
             at += extensionLengths[i];
         }
         System.arraycopy(payload, 0, p, at, payload.length);
