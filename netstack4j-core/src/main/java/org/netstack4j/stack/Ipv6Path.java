@@ -1,0 +1,391 @@
+package org.netstack4j.stack;
+
+import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.buffer.PacketBufferPool;
+import org.netstack4j.network.IcmpErrorRules;
+import org.netstack4j.network.IcmpRateLimiter;
+import org.netstack4j.network.Route;
+import org.netstack4j.network.fragment.FragmentIdentifiers;
+import org.netstack4j.network.fragment.FragmentSink;
+import org.netstack4j.network.fragment.FragmentationResult;
+import org.netstack4j.network.fragment.Ipv6Fragmenter;
+import org.netstack4j.network.fragment.Ipv6Reassembler;
+import org.netstack4j.network.fragment.ReassemblyListener;
+import org.netstack4j.network.fragment.ReassemblyStatus;
+import org.netstack4j.transport.TransportProtocolHandler;
+import org.netstack4j.wire.Icmpv6Message;
+import org.netstack4j.wire.Ipv6ExtensionChain;
+import org.netstack4j.wire.Ipv6Header;
+import org.netstack4j.wire.ParseResult;
+
+/**
+ * IPv6 input and output of one shard: header and extension-chain validation, local delivery (ICMPv6 with
+ * NDP handed to the NIC's handler, registered transport handlers), reassembly, echo and ICMPv6 errors,
+ * routing, fragmentation. Confined to the shard.
+ */
+final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdentifiers {
+    static final int DEFAULT_HOP_LIMIT = 64;
+    /** RFC 4443 2.4 (c): an error must not make the packet exceed the minimum IPv6 MTU. */
+    private static final int MAX_ERROR_LENGTH = 1280;
+
+    private final StackLoop loop;
+    private final Stack stack;
+    private final Ipv6Header header = new Ipv6Header();
+    private final Ipv6ExtensionChain chain = new Ipv6ExtensionChain();
+    private final Ipv6Header errorHeader = new Ipv6Header();
+    private final Ipv6ExtensionChain errorChain = new Ipv6ExtensionChain();
+    private final Icmpv6Message icmp = new Icmpv6Message();
+    private final Ipv6Reassembler reassembler;
+    private final Ipv6Fragmenter fragmenter;
+    private final IcmpRateLimiter limiter;
+    private final long[] source = new long[2];
+    private int identification;
+    private Nic sinkNic;
+    private long sinkHigh;
+    private long sinkLow;
+
+    Ipv6Path(StackLoop loop, Stack.Builder o) {
+        this.loop = loop;
+        this.stack = loop.stack;
+        this.reassembler = new Ipv6Reassembler(o.ipv6Reassembly, loop.reassemblyPool, this, loop.random.split());
+        this.fragmenter = new Ipv6Fragmenter(loop.smallPool, this);
+        this.limiter = IcmpRateLimiter.forIcmpv6(o.icmpRatePerSecond, o.icmpBurst, loop.now());
+        this.identification = loop.random.nextInt();
+    }
+
+    @Override
+    public int next(long sourceHigh, long sourceLow, long destinationHigh, long destinationLow) {
+        return ++identification;
+    }
+
+    void expire(long now) {
+        if (reassembler.nextDeadline() <= now) {
+            reassembler.expire(now);
+        }
+    }
+
+    long nextDeadline() {
+        return reassembler.nextDeadline();
+    }
+
+    void clear() {
+        reassembler.clear();
+    }
+
+    Ipv6Reassembler reassembler() {
+        return reassembler;
+    }
+
+    // --- input ---------------------------------------------------------------------------------------
+
+    void receive(Nic nic, PacketBuffer p) {
+        loop.count(StackCounter.IPV6_RECEIVED);
+        int at = p.start();
+        ParseResult r = header.wrap(p.array(), at, p.length());
+        if (r != ParseResult.OK) {
+            loop.count(switch (r) {
+                case TRUNCATED -> StackCounter.IPV6_TRUNCATED;
+                case IPV6_BAD_VERSION -> StackCounter.IPV6_BAD_VERSION;
+                default -> StackCounter.IPV6_BAD_PAYLOAD_LENGTH;
+            });
+            p.release();
+            return;
+        }
+        p.truncate(Ipv6Header.LENGTH + header.payloadLength()); // link-layer padding
+        long sh = header.sourceAddressHigh();
+        long sl = header.sourceAddressLow();
+        long dh = header.destinationAddressHigh();
+        long dl = header.destinationAddressLow();
+        if ((sh >>> 56) == 0xff) {
+            loop.count(StackCounter.IPV6_BAD_SOURCE);
+            p.release();
+            return;
+        }
+        boolean multicast = (dh >>> 56) == 0xff;
+        if (!(multicast ? nic.acceptsIpv6Multicast(dh, dl) : nic.isLocalIpv6(dh, dl)) && !nic.isPromiscuous()) {
+            loop.count(StackCounter.IPV6_NOT_FOR_US);
+            p.release();
+            return;
+        }
+        p.networkOffset(at);
+        r = chain.walk(header);
+        if (r != ParseResult.OK) {
+            loop.count(r == ParseResult.IPV6_TOO_MANY_EXTENSIONS ? StackCounter.IPV6_TOO_MANY_EXTENSIONS
+                    : StackCounter.IPV6_BAD_EXTENSION_HEADER);
+            int pointer = chain.errorOffset() < 0 ? 0 : chain.errorOffset() - at;
+            sendError(nic, p, header.nextHeader(), Icmpv6Message.TYPE_PARAMETER_PROBLEM,
+                    Icmpv6Message.PARAMETER_PROBLEM_HEADER_FIELD, pointer);
+            p.release();
+            return;
+        }
+        if (chain.routingHeaderOffset() >= 0 && chain.segmentsLeft() > 0) {
+            // A host is no router: RFC 8200 4.4 leaves a routing header with segments left to be answered
+            // by a parameter problem only for unrecognized types; we drop and count instead of forwarding.
+            loop.count(StackCounter.IPV6_ROUTING_HEADER);
+            p.release();
+            return;
+        }
+        if (chain.hasFragmentHeader()) {
+            ReassemblyStatus s = reassembler.submit(p, loop.now());
+            if (s != ReassemblyStatus.COMPLETE && s != ReassemblyStatus.NOT_FRAGMENTED) {
+                if (s.isDrop()) {
+                    loop.count(StackCounter.IPV6_FRAGMENT_DROPPED);
+                }
+                return;
+            }
+            p = reassembler.takeReassembled();
+            if (p == null) {
+                return;
+            }
+            int n = p.networkOffset() == PacketBuffer.UNSET ? p.start() : p.networkOffset();
+            if (!header.wrap(p.array(), n, p.end() - n).isOk() || !chain.walk(header).isOk()) {
+                loop.count(StackCounter.IPV6_BAD_EXTENSION_HEADER);
+                p.release();
+                return;
+            }
+            p.setBounds(n, header.end());
+            p.networkOffset(n);
+            p.networkProtocol(Nic.ETHERTYPE_IPV6);
+        }
+        deliver(nic, p, multicast);
+    }
+
+    private void deliver(Nic nic, PacketBuffer p, boolean multicast) {
+        int protocol = chain.upperLayerProtocol();
+        p.transportOffset(chain.upperLayerOffset());
+        if (protocol == Icmpv6Message.NEXT_HEADER) {
+            loop.count(StackCounter.IPV6_DELIVERED);
+            icmpInput(nic, p, multicast);
+            return;
+        }
+        if (protocol == Ipv6Header.NEXT_HEADER_NONE) {
+            loop.count(StackCounter.IPV6_NO_NEXT_HEADER);
+            p.release();
+            return;
+        }
+        TransportProtocolHandler handler = stack.transportHandler(protocol);
+        if (handler != null) {
+            loop.count(StackCounter.IPV6_DELIVERED);
+            if (!handler.deliver(nic.id(), 6, p)) {
+                sendError(nic, p, protocol, Icmpv6Message.TYPE_DESTINATION_UNREACHABLE,
+                        Icmpv6Message.UNREACHABLE_PORT, 0);
+                p.release();
+            }
+            return;
+        }
+        loop.count(StackCounter.IPV6_UNKNOWN_NEXT_HEADER);
+        sendError(nic, p, protocol, Icmpv6Message.TYPE_PARAMETER_PROBLEM,
+                Icmpv6Message.PARAMETER_PROBLEM_NEXT_HEADER, chain.lastNextHeaderOffset() - p.networkOffset());
+        p.release();
+    }
+
+    private void icmpInput(Nic nic, PacketBuffer p, boolean multicast) {
+        loop.count(StackCounter.ICMPV6_RECEIVED);
+        byte[] b = p.array();
+        int off = chain.upperLayerOffset();
+        int len = p.end() - off;
+        long sh = header.sourceAddressHigh();
+        long sl = header.sourceAddressLow();
+        long dh = header.destinationAddressHigh();
+        long dl = header.destinationAddressLow();
+        if (!icmp.wrap(b, off, len).isOk()) {
+            loop.count(StackCounter.ICMPV6_MALFORMED);
+            p.release();
+            return;
+        }
+        if (!p.checksumVerified() && !icmp.checksumValid(sh, sl, dh, dl)) {
+            loop.count(StackCounter.ICMPV6_BAD_CHECKSUM);
+            p.release();
+            return;
+        }
+        int type = icmp.type();
+        if (icmp.isNdp()) {
+            loop.count(StackCounter.ICMPV6_NDP_RECEIVED);
+            if (nic.ndp != null && nic.home() == loop) {
+                nic.ndp.receive(p, loop.now());
+            } else if (nic.isEthernet()) {
+                loop.count(StackCounter.ICMPV6_NDP_WITHOUT_NEIGHBOUR_DISCOVERY);
+            }
+            p.release();
+        } else if (type == Icmpv6Message.TYPE_ECHO_REQUEST) {
+            loop.count(StackCounter.ICMPV6_ECHO_REQUESTS);
+            long rh = dh;
+            long rl = dl;
+            if (multicast) {
+                if (!nic.ipv6SourceFor(sh, sl, source)) {
+                    p.release();
+                    return;
+                }
+                rh = source[0];
+                rl = source[1];
+            }
+            int start = off - Ipv6Header.LENGTH;
+            p.setBounds(start, off + len);
+            b[off] = (byte) Icmpv6Message.TYPE_ECHO_REPLY;
+            Ipv6Header.write(b, start, 0, 0, len, Icmpv6Message.NEXT_HEADER, DEFAULT_HOP_LIMIT, rh, rl, sh, sl);
+            Icmpv6Message.writeChecksum(b, off, len, rh, rl, sh, sl);
+            p.clearOffload();
+            loop.count(StackCounter.ICMPV6_ECHO_REPLIES_SENT);
+            output(p, false);
+        } else if (type == Icmpv6Message.TYPE_ECHO_REPLY) {
+            loop.count(StackCounter.ICMPV6_ECHO_REPLIES_RECEIVED);
+            stack.pings().replied(true, sh, sl, icmp.identifier(), icmp.sequenceNumber(), b, icmp.payloadOffset(),
+                    icmp.payloadLength(), loop.now());
+            p.release();
+        } else {
+            if (icmp.isError()) {
+                loop.count(StackCounter.ICMPV6_ERRORS_RECEIVED);
+            }
+            p.release();
+        }
+    }
+
+    // --- ICMPv6 errors ---------------------------------------------------------------------------------
+
+    /**
+     * Answers the packet in {@code p} (IPv6 header at its network offset) with an ICMPv6 error when RFC 4443
+     * allows it and the rate limiter has a token. {@code p} is only read.
+     */
+    void sendError(Nic nic, PacketBuffer p, int upperLayer, int type, int code, int rest) {
+        byte[] b = p.array();
+        int at = p.networkOffset() == PacketBuffer.UNSET ? p.start() : p.networkOffset();
+        if (!errorHeader.wrap(b, at, p.end() - at).isOk()) {
+            return;
+        }
+        long sh = errorHeader.sourceAddressHigh();
+        long sl = errorHeader.sourceAddressLow();
+        long dh = errorHeader.destinationAddressHigh();
+        long dl = errorHeader.destinationAddressLow();
+        int icmpType = -1;
+        if (upperLayer == Icmpv6Message.NEXT_HEADER && errorChain.walk(errorHeader).isOk()
+                && errorChain.upperLayerLength() > 0) {
+            icmpType = b[errorChain.upperLayerOffset()] & 0xff;
+        }
+        if (!IcmpErrorRules.mayGenerateIcmpv6Error(sh, sl, dh, dl, upperLayer, icmpType,
+                Nic.isGroup(p.localLinkAddress()), type, code)) {
+            loop.count(StackCounter.ICMPV6_ERRORS_SUPPRESSED);
+            return;
+        }
+        if (!limiter.tryAcquire(type, loop.now())) {
+            loop.count(StackCounter.ICMPV6_ERRORS_RATE_LIMITED);
+            return;
+        }
+        long fh;
+        long fl;
+        if (nic != null && nic.isLocalIpv6(dh, dl)) {
+            fh = dh;
+            fl = dl;
+        } else {
+            Route route = stack.routes().lookupIpv6(sh, sl);
+            Nic out = route == null ? null : stack.nicById(route.nicId());
+            if (out == null || !out.ipv6SourceFor(sh, sl, source)) {
+                loop.count(StackCounter.IPV6_NO_SOURCE_ADDRESS);
+                return;
+            }
+            fh = source[0];
+            fl = source[1];
+        }
+        int quote = Math.min(p.end() - at, MAX_ERROR_LENGTH - Ipv6Header.LENGTH - Icmpv6Message.HEADER_LENGTH);
+        PacketBuffer q = loop.smallPool.acquire();
+        int start = q.start();
+        int icmpLength = Icmpv6Message.HEADER_LENGTH + quote;
+        q.append(Ipv6Header.LENGTH + icmpLength);
+        byte[] qb = q.array();
+        Icmpv6Message.writeError(qb, start + Ipv6Header.LENGTH, type, code, rest, b, at, quote, fh, fl, sh, sl);
+        Ipv6Header.write(qb, start, 0, 0, icmpLength, Icmpv6Message.NEXT_HEADER, DEFAULT_HOP_LIMIT, fh, fl, sh, sl);
+        loop.count(StackCounter.ICMPV6_ERRORS_SENT);
+        output(q, false);
+    }
+
+    @Override
+    public void reassemblyTimedOut(PacketBuffer firstFragment) {
+        sendError(null, firstFragment, Ipv6Header.NEXT_HEADER_FRAGMENT, Icmpv6Message.TYPE_TIME_EXCEEDED,
+                Icmpv6Message.TIME_EXCEEDED_REASSEMBLY, 0);
+    }
+
+    // --- output ----------------------------------------------------------------------------------------
+
+    /**
+     * Routes and sends a complete IPv6 packet (header at its start); takes ownership.
+     *
+     * @param checkSource refuse a source address that is not the outgoing NIC's unless it is spoofing
+     */
+    boolean output(PacketBuffer p, boolean checkSource) {
+        if (!header.wrap(p.array(), p.start(), p.length()).isOk()) {
+            loop.count(StackCounter.IPV6_BAD_PAYLOAD_LENGTH);
+            p.release();
+            return false;
+        }
+        long dh = header.destinationAddressHigh();
+        long dl = header.destinationAddressLow();
+        Route route = stack.routes().lookupIpv6(dh, dl);
+        Nic nic = route == null ? null : stack.nicById(route.nicId());
+        if (nic == null) {
+            loop.count(StackCounter.IPV6_NO_ROUTE);
+            p.release();
+            return false;
+        }
+        if (!nic.isEnabled()) {
+            loop.count(StackCounter.NIC_DISABLED);
+            p.release();
+            return false;
+        }
+        if (checkSource && !nic.isSpoofing()
+                && !nic.isLocalIpv6(header.sourceAddressHigh(), header.sourceAddressLow())) {
+            loop.count(StackCounter.IPV6_SPOOFED_SOURCE);
+            p.release();
+            return false;
+        }
+        long nh = route.hasGateway() ? route.gatewayHigh() : dh;
+        long nl = route.hasGateway() ? route.gatewayLow() : dl;
+        loop.count(StackCounter.IPV6_SENT);
+        p.networkOffset(p.start());
+        if (p.length() > nic.mtu()) {
+            sinkNic = nic;
+            sinkHigh = nh;
+            sinkLow = nl;
+            FragmentationResult r = fragmenter.fragment(p, nic.mtu(), this);
+            sinkNic = null;
+            if (r == FragmentationResult.FRAGMENTED) {
+                return true;
+            }
+            loop.count(StackCounter.IPV6_CANNOT_FRAGMENT);
+            p.release();
+            return false;
+        }
+        loop.transmitIpv6(nic, p, nh, nl);
+        return true;
+    }
+
+    @Override
+    public void accept(PacketBuffer fragment) {
+        loop.count(StackCounter.IPV6_FRAGMENTS_SENT);
+        fragment.setBounds(fragment.networkOffset(), fragment.end());
+        loop.transmitIpv6(sinkNic, fragment, sinkHigh, sinkLow);
+    }
+
+    /** Builds and sends an echo request; on the shard. */
+    boolean sendEcho(long dh, long dl, int id, int sequence, byte[] payload) {
+        Route route = stack.routes().lookupIpv6(dh, dl);
+        Nic nic = route == null ? null : stack.nicById(route.nicId());
+        if (nic == null || !nic.ipv6SourceFor(dh, dl, source)) {
+            loop.count(nic == null ? StackCounter.IPV6_NO_ROUTE : StackCounter.IPV6_NO_SOURCE_ADDRESS);
+            return false;
+        }
+        int icmpLength = Icmpv6Message.HEADER_LENGTH + payload.length;
+        int length = Ipv6Header.LENGTH + icmpLength;
+        PacketBufferPool pool = length <= loop.smallPool.bufferSize() - loop.smallPool.headroom()
+                ? loop.smallPool : loop.largePool;
+        PacketBuffer q = pool.acquire();
+        int start = q.start();
+        q.append(length);
+        byte[] qb = q.array();
+        int off = start + Ipv6Header.LENGTH;
+        System.arraycopy(payload, 0, qb, off + Icmpv6Message.HEADER_LENGTH, payload.length);
+        Icmpv6Message.writeEcho(qb, off, Icmpv6Message.TYPE_ECHO_REQUEST, id, sequence, payload.length,
+                source[0], source[1], dh, dl);
+        Ipv6Header.write(qb, start, 0, 0, icmpLength, Icmpv6Message.NEXT_HEADER, DEFAULT_HOP_LIMIT,
+                source[0], source[1], dh, dl);
+        return output(q, false);
+    }
+}

@@ -1,0 +1,349 @@
+package org.netstack4j.stack;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.buffer.PacketBufferPool;
+import org.netstack4j.network.arp.ArpHandler;
+import org.netstack4j.network.arp.ArpOutput;
+import org.netstack4j.network.ndp.NdpHandler;
+import org.netstack4j.network.ndp.NdpOutput;
+import org.netstack4j.network.neighbour.LinkAddresses;
+import org.netstack4j.network.neighbour.SendResult;
+import org.netstack4j.time.Clock;
+import org.netstack4j.time.TimerWheel;
+
+/**
+ * One shard of the stack: a platform thread that owns its flows' state (reassembly, ICMP rate limits,
+ * the neighbour caches of the NICs whose home it is) and timers on its own {@link TimerWheel}. Packets
+ * come in through a bounded lock-free queue (overflow counted), configuration through a command queue;
+ * the thread parks when idle and producers unpark it.
+ */
+final class StackLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(StackLoop.class.getName());
+    /** Longest park while timers are pending: bounds the lag of timers under an injected clock. */
+    private static final long MAX_TIMER_PARK_NANOS = 10_000_000L;
+    private static final long IDLE_PARK_NANOS = 100_000_000L;
+    private static final int BATCH = 256;
+    private static final int HEADROOM = 128;
+
+    final int index;
+    final Stack stack;
+    final Clock clock;
+    final TimerWheel wheel;
+    final ShardQueue queue;
+    final PacketBufferPool smallPool;
+    final PacketBufferPool largePool;
+    final PacketBufferPool reassemblyPool;
+    final SplittableRandom random;
+    final Ipv4Path ipv4;
+    final Ipv6Path ipv6;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final long[] counters = new long[StackCounter.VALUES.length];
+    /** Counted from other threads (dispatch loops, producers). */
+    private final AtomicLongArray atomicCounters = new AtomicLongArray(StackCounter.VALUES.length);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean parked;
+
+    StackLoop(int index, Stack stack, Stack.Builder options, long seed) {
+        this.index = index;
+        this.stack = stack;
+        this.clock = options.clock;
+        this.random = new SplittableRandom(seed);
+        this.wheel = TimerWheel.withDefaults(clock.nanoTime());
+        this.queue = new ShardQueue(options.queueCapacity);
+        this.smallPool = new PacketBufferPool(2048, HEADROOM, 1024);
+        this.largePool = new PacketBufferPool(65535 + HEADROOM + 64, HEADROOM, 4);
+        this.reassemblyPool = new PacketBufferPool(65535 + HEADROOM + 64, HEADROOM, 4);
+        this.ipv4 = new Ipv4Path(this, options);
+        this.ipv6 = new Ipv6Path(this, options);
+        this.thread = options.threadFactory.newThread(this);
+        thread.setName("netstack4j-shard-" + index);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    long now() {
+        return clock.nanoTime();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    // --- counters ----------------------------------------------------------------------------------
+
+    /** Counts on the shard's own thread. */
+    void count(StackCounter c) {
+        counters[c.ordinal()]++;
+    }
+
+    /** Counts from any thread. */
+    void countAtomic(StackCounter c) {
+        atomicCounters.incrementAndGet(c.ordinal());
+    }
+
+    /** Adds this shard's counters into {@code into}; runs on the shard. */
+    void addCounters(long[] into) {
+        for (int i = 0; i < counters.length; i++) {
+            into[i] += counters[i] + atomicCounters.get(i);
+        }
+    }
+
+    // --- hand-offs -----------------------------------------------------------------------------------
+
+    void offerInbound(Nic nic, PacketBuffer packet) {
+        if (!running || !queue.offer(ShardQueue.INBOUND, nic, packet, 0, 0)) {
+            countAtomic(StackCounter.SHARD_QUEUE_OVERFLOW);
+            packet.release();
+            return;
+        }
+        countAtomic(StackCounter.SHARD_ENQUEUED);
+        wake();
+    }
+
+    /** Hands an outbound packet to this (home) shard for neighbour resolution. */
+    void offerResolve(int kind, Nic nic, PacketBuffer packet, long high, long low) {
+        if (!running || !queue.offer(kind, nic, packet, high, low)) {
+            countAtomic(StackCounter.NEIGHBOUR_QUEUE_HANDOFF_FAILED);
+            packet.release();
+            return;
+        }
+        wake();
+    }
+
+    /** Runs {@code r} on the shard, asynchronously. */
+    void submit(Runnable r) {
+        commands.add(r);
+        wake();
+    }
+
+    /** Runs {@code r} on the shard and waits for it (directly when already on the shard or stopped). */
+    void call(Runnable r) {
+        if (inLoop() || !running || !thread.isAlive()) {
+            r.run();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                r.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        done.join();
+    }
+
+    private void wake() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    void stop() {
+        running = false;
+        LockSupport.unpark(thread);
+    }
+
+    // --- the loop ----------------------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        while (running) {
+            boolean worked = runCommands();
+            for (int n = 0; n < BATCH; n++) {
+                int slot = queue.peek();
+                if (slot < 0) {
+                    break;
+                }
+                PacketBuffer p = queue.packet(slot);
+                Nic nic = queue.nic(slot);
+                int kind = queue.kind(slot);
+                long high = queue.high(slot);
+                long low = queue.low(slot);
+                queue.remove(slot);
+                process(kind, nic, p, high, low);
+                worked = true;
+            }
+            long now = clock.nanoTime();
+            wheel.advanceTo(now);
+            ipv4.expire(now);
+            ipv6.expire(now);
+            if (!worked) {
+                parked = true;
+                if (running && queue.isEmpty() && commands.isEmpty()) {
+                    long next = Math.min(wheel.nextDeadline(), Math.min(ipv4.nextDeadline(), ipv6.nextDeadline()));
+                    LockSupport.parkNanos(next == Long.MAX_VALUE ? IDLE_PARK_NANOS
+                            : Math.max(1, Math.min(MAX_TIMER_PARK_NANOS, next - now)));
+                }
+                parked = false;
+            }
+        }
+        runCommands();
+        drainOnExit();
+    }
+
+    private boolean runCommands() {
+        boolean any = false;
+        Runnable c;
+        while ((c = commands.poll()) != null) {
+            any = true;
+            try {
+                c.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "stack command failed", t);
+            }
+        }
+        return any;
+    }
+
+    private void drainOnExit() {
+        int slot;
+        while ((slot = queue.peek()) >= 0) {
+            PacketBuffer p = queue.packet(slot);
+            queue.remove(slot);
+            p.release();
+        }
+        ipv4.clear();
+        ipv6.clear();
+    }
+
+    private void process(int kind, Nic nic, PacketBuffer p, long high, long low) {
+        try {
+            if (!nic.isEnabled()) {
+                count(StackCounter.NIC_DISABLED);
+                p.release();
+                return;
+            }
+            switch (kind) {
+                case ShardQueue.INBOUND -> inbound(nic, p);
+                case ShardQueue.RESOLVE_IPV4 -> nic.arp.send((int) low, p, now());
+                case ShardQueue.RESOLVE_IPV6 -> nic.ndp.send(high, low, p, now());
+                default -> p.release();
+            }
+        } catch (RuntimeException e) {
+            // A bug, not bad input (parsers reject that): count it and keep the loop alive.
+            count(StackCounter.INTERNAL_ERROR);
+            LOG.log(System.Logger.Level.WARNING, "packet processing failed", e);
+        }
+    }
+
+    private void inbound(Nic nic, PacketBuffer p) {
+        switch (p.networkProtocol()) {
+            case Nic.ETHERTYPE_IPV4 -> ipv4.receive(nic, p);
+            case Nic.ETHERTYPE_IPV6 -> ipv6.receive(nic, p);
+            case Nic.ETHERTYPE_ARP -> {
+                if (nic.arp != null) {
+                    count(StackCounter.ARP_RECEIVED);
+                    nic.arp.receive(p, Nic.isGroup(p.localLinkAddress()), now());
+                } else {
+                    count(StackCounter.UNKNOWN_LINK_PROTOCOL);
+                }
+                p.release();
+            }
+            default -> {
+                count(StackCounter.UNKNOWN_LINK_PROTOCOL);
+                p.release();
+            }
+        }
+    }
+
+    // --- transmission ------------------------------------------------------------------------------
+
+    /** Sends an IPv4 packet (header at its start) through {@code nic} to the neighbour {@code nextHop}; takes it. */
+    void transmitIpv4(Nic nic, PacketBuffer p, int nextHop, boolean broadcast) {
+        p.networkOffset(p.start());
+        p.networkProtocol(Nic.ETHERTYPE_IPV4);
+        if (!nic.isEthernet()) {
+            write(nic, p);
+        } else if (broadcast) {
+            p.remoteLinkAddress(LinkAddresses.BROADCAST);
+            write(nic, p);
+        } else if ((nextHop >>> 28) == 0xe) {
+            p.remoteLinkAddress(LinkAddresses.ipv4Multicast(nextHop));
+            write(nic, p);
+        } else if (nic.home() == this) {
+            resolved(nic.arp.send(nextHop, p, now()));
+        } else {
+            nic.home().offerResolve(ShardQueue.RESOLVE_IPV4, nic, p, 0, nextHop & 0xffff_ffffL);
+        }
+    }
+
+    /** Sends an IPv6 packet (header at its start) through {@code nic} to the neighbour {@code (h, l)}; takes it. */
+    void transmitIpv6(Nic nic, PacketBuffer p, long h, long l) {
+        p.networkOffset(p.start());
+        p.networkProtocol(Nic.ETHERTYPE_IPV6);
+        if (!nic.isEthernet()) {
+            write(nic, p);
+        } else if ((h >>> 56) == 0xff) {
+            p.remoteLinkAddress(LinkAddresses.ipv6Multicast(l));
+            write(nic, p);
+        } else if (nic.home() == this) {
+            resolved(nic.ndp.send(h, l, p, now()));
+        } else {
+            nic.home().offerResolve(ShardQueue.RESOLVE_IPV6, nic, p, h, l);
+        }
+    }
+
+    private void resolved(SendResult r) {
+        // DROPPED is counted by the neighbour cache, by reason.
+    }
+
+    static void write(Nic nic, PacketBuffer p) {
+        nic.endpoint().writePacket(p);
+        p.release();
+    }
+
+    /** Creates the ARP and NDP handlers of an Ethernet NIC whose home this shard is; on the shard. */
+    void attachNeighbourHandlers(Nic nic, Stack.Builder o) {
+        NeighbourPort port = new NeighbourPort(nic);
+        nic.arp = new ArpHandler(nic.linkAddress(), o.arpConfig, wheel, smallPool, port, random.split());
+        nic.ndp = new NdpHandler(nic.linkAddress(), o.ndpConfig, o.dadTransmits, wheel, smallPool, port,
+                random.split());
+        nic.ndp.addLinkLocalAddress(now());
+    }
+
+    /** Where a NIC's ARP and NDP handlers send frames and packets. */
+    private final class NeighbourPort implements ArpOutput, NdpOutput {
+        private final Nic nic;
+
+        NeighbourPort(Nic nic) {
+            this.nic = nic;
+        }
+
+        @Override
+        public void transmitFrame(PacketBuffer frame) {
+            nic.endpoint().writeRawPacket(frame);
+            frame.release();
+        }
+
+        @Override
+        public void transmit(PacketBuffer packet, long linkAddress) {
+            packet.remoteLinkAddress(linkAddress);
+            write(nic, packet);
+        }
+
+        @Override
+        public void resolutionFailed(int address, PacketBuffer packet) {
+            count(StackCounter.NEIGHBOUR_RESOLUTION_FAILED);
+        }
+
+        @Override
+        public void resolutionFailed(long high, long low, PacketBuffer packet) {
+            count(StackCounter.NEIGHBOUR_RESOLUTION_FAILED);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.netstack4j.transport;
+
+import org.netstack4j.buffer.PacketBuffer;
+
+/**
+ * Receives the packets of one IP protocol number (UDP, TCP, ...) from the stack's network layer.
+ * Registered with the stack per protocol number; called on the shard loop that owns the packet's flow,
+ * never concurrently for one flow, so an implementation keeps per-flow state without locks.
+ *
+ * <p>The packet's bounds are exactly the (reassembled) IP packet; {@link PacketBuffer#networkOffset()}
+ * is its IP header and {@link PacketBuffer#transportOffset()} the first byte of the transport header.
+ * Lives in the transport layer so that both the stack (which calls it) and the protocols (which implement
+ * it) can see it without the protocols depending on the stack.
+ */
+@FunctionalInterface
+public interface TransportProtocolHandler {
+
+    /**
+     * Handles one inbound packet.
+     *
+     * @param nicId      the NIC the packet arrived on
+     * @param ipVersion  4 or 6
+     * @param packet     the packet; ownership passes to the handler only when it returns {@code true}
+     * @return true when the handler took the packet (it releases it); false when no endpoint wants it: the
+     *     stack answers with an ICMP port unreachable where allowed and releases the packet
+     */
+    boolean deliver(int nicId, int ipVersion, PacketBuffer packet);
+}
