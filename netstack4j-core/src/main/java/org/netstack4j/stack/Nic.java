@@ -186,6 +186,15 @@ public final class Nic {
         return true;
     }
 
+    /** Removes an IPv6 address whatever its prefix (duplicate address detection found another owner). */
+    void forgetAddress(long high, long low) {
+        for (InterfaceAddress a : addresses) {
+            if (a.ipv6() && a.high() == high && a.low() == low) {
+                removeAddress(a);
+            }
+        }
+    }
+
     /** The link-local IPv6 address of an Ethernet NIC ({@code fe80::} + modified EUI-64), or null. */
     public Ipv6Address linkLocalAddress() {
         return ethernet ? new Ipv6Address(LinkAddresses.LINK_LOCAL_PREFIX,

@@ -237,7 +237,7 @@ public final class Stack implements AutoCloseable {
                 reassembly[4] += a.datagramsReassembled() + b.datagramsReassembled();
             });
         }
-        long[] neighbour = new long[2];
+        long[] neighbour = new long[4];
         Map<Integer, LinkStatistics> links = new HashMap<>();
         for (Nic nic : nics.values()) {
             links.put(nic.id(), nic.endpoint().statistics());
@@ -247,13 +247,15 @@ public final class Stack implements AutoCloseable {
                     NeighbourCounters ndp = nic.ndp.cache().counters();
                     neighbour[0] += arp.packetsDropped() + ndp.packetsDropped();
                     neighbour[1] += arp.resolutionsFailed() + ndp.resolutionsFailed();
+                    neighbour[2] += nic.ndp.counters().dadSolicitationsSent();
+                    neighbour[3] += nic.ndp.counters().addressesAssigned();
                     details.put("ARP nic " + nic.id(), arp + " " + nic.arp.counters());
                     details.put("NDP nic " + nic.id(), ndp + " " + nic.ndp.counters());
                 });
             }
         }
         return new Stats(sum, links, reassembly[0], (int) reassembly[1], reassembly[2], reassembly[3],
-                reassembly[4], neighbour[0], neighbour[1], details);
+                reassembly[4], neighbour[0], neighbour[1], neighbour[2], neighbour[3], details);
     }
 
     /** Number of shard loops. */

@@ -59,6 +59,8 @@ public enum StackCounter {
     IPV6_NO_SOURCE_ADDRESS(Layer.IPV6, true),
     IPV6_CANNOT_FRAGMENT(Layer.IPV6, true),
     IPV6_FRAGMENT_DROPPED(Layer.IPV6, true),
+    /** An address of ours failed duplicate address detection and was removed. */
+    IPV6_DUPLICATE_ADDRESS(Layer.IPV6, false),
 
     // --- ICMP
     ICMPV4_RECEIVED(Layer.ICMP, false),

@@ -345,5 +345,14 @@ final class StackLoop implements Runnable {
         public void resolutionFailed(long high, long low, PacketBuffer packet) {
             count(StackCounter.NEIGHBOUR_RESOLUTION_FAILED);
         }
+
+        @Override
+        public void duplicateAddressDetected(long high, long low) {
+            count(StackCounter.IPV6_DUPLICATE_ADDRESS);
+            LOG.log(System.Logger.Level.WARNING, "duplicate address detected on NIC " + nic.id() + ": "
+                    + new org.netstack4j.wire.Ipv6Address(high, low));
+            // Not from inside the handler's callback: the handler must not be re-entered.
+            submit(() -> nic.forgetAddress(high, low));
+        }
     }
 }

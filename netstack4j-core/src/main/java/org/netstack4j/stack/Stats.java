@@ -19,11 +19,14 @@ public final class Stats {
     private final long datagramsReassembled;
     private final long neighbourPacketsDropped;
     private final long neighbourResolutionsFailed;
+    private final long dadSolicitationsSent;
+    private final long addressesAssigned;
     private final Map<String, String> details;
 
     Stats(long[] counters, Map<Integer, LinkStatistics> links, long reassemblyHeldBytes, int reassemblyPending,
           long reassemblyDrops, long reassemblyTimeouts, long datagramsReassembled, long neighbourPacketsDropped,
-          long neighbourResolutionsFailed, Map<String, String> details) {
+          long neighbourResolutionsFailed, long dadSolicitationsSent, long addressesAssigned,
+          Map<String, String> details) {
         this.counters = counters.clone();
         this.links = Map.copyOf(links);
         this.reassemblyHeldBytes = reassemblyHeldBytes;
@@ -33,6 +36,8 @@ public final class Stats {
         this.datagramsReassembled = datagramsReassembled;
         this.neighbourPacketsDropped = neighbourPacketsDropped;
         this.neighbourResolutionsFailed = neighbourResolutionsFailed;
+        this.dadSolicitationsSent = dadSolicitationsSent;
+        this.addressesAssigned = addressesAssigned;
         this.details = Map.copyOf(details);
     }
 
@@ -90,6 +95,16 @@ public final class Stats {
     /** Resolutions (ARP or NDP) that failed. */
     public long neighbourResolutionsFailed() {
         return neighbourResolutionsFailed;
+    }
+
+    /** Duplicate address detection solicitations sent by the NDP handlers. */
+    public long dadSolicitationsSent() {
+        return dadSolicitationsSent;
+    }
+
+    /** IPv6 addresses that passed duplicate address detection (or were assigned without it). */
+    public long addressesAssigned() {
+        return addressesAssigned;
     }
 
     /** A table of the non-zero counters by layer, then link, reassembly and neighbour details. */
