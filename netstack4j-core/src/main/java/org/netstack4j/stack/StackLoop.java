@@ -221,6 +221,11 @@ final class StackLoop implements Runnable {
         ipv6.clear();
     }
 
+    /** Handles an inbound packet on the shard as if it came from the queue; for tests and fuzzing. */
+    void processForTest(Nic nic, PacketBuffer p) {
+        process(ShardQueue.INBOUND, nic, p, 0, 0);
+    }
+
     private void process(int kind, Nic nic, PacketBuffer p, long high, long low) {
         try {
             if (!nic.isEnabled()) {
