@@ -14,7 +14,7 @@ import org.netstack4j.wire.Ipv4Header;
 
 /** A stack (10.0.0.1/24, fd00::1/64) whose peer is the test itself, writing and reading raw packets. */
 final class RawPeer implements AutoCloseable {
-    final PacketPipe pipe = PacketPipe.open(4096, 65536);
+    final PacketPipe pipe = PacketPipe.open(1024, 2048);
     final Stack stack;
     final Nic nic;
     final PacketEndpoint peer;
@@ -34,9 +34,18 @@ final class RawPeer implements AutoCloseable {
         });
     }
 
-    void send(byte[] packet) {
+    /** Writes a packet to the stack, waiting (bounded) while the pipe is full so that nothing is lost. */
+    void send(byte[] packet) throws InterruptedException {
         PacketBuffer p = PacketBuffer.copyOf(packet, 64);
         p.remoteLinkAddress(TwoStacks.MAC_A.value());
+        if (peer.capabilities().resolutionRequired()) {
+            p.networkProtocol((packet[0] & 0xf0) == 0x60 ? 0x86dd : 0x0800);
+            peer.writePacket(p); // framed by the peer endpoint
+            return;
+        }
+        for (int i = 0; i < 10_000 && pipe.a().queued() > 900; i++) {
+            Thread.sleep(1);
+        }
         peer.writeRawPacket(p);
     }
 

@@ -33,7 +33,7 @@ class StackFuzzTest {
     }
 
     private static LinkEndpoint endpoint(boolean ethernet) {
-        PacketPipe pipe = PacketPipe.open(4096, 65536);
+        PacketPipe pipe = PacketPipe.open(1024, 2048);
         PacketEndpointOptions.Builder o = PacketEndpointOptions.builder().channel(pipe.a()).mtu(1500)
                 .ethernetHeader(ethernet);
         if (ethernet) {

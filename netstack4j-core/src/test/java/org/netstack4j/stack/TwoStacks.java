@@ -23,7 +23,7 @@ final class TwoStacks implements AutoCloseable {
     }
 
     TwoStacks(boolean ethernet, int mtu, int shards, Clock clock, Stack.Builder bBuilder) {
-        pipe = PacketPipe.open(1024, 65536);
+        pipe = PacketPipe.open(512, 2048);
         a = Stack.builder().clock(clock).shards(shards).seed(1).build();
         b = bBuilder.clock(clock).shards(shards).seed(2).build();
         nicA = a.createNic(1, endpoint(pipe.a(), ethernet, mtu, MAC_A));
