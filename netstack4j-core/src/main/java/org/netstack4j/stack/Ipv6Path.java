@@ -16,6 +16,7 @@ import org.netstack4j.transport.TransportProtocolHandler;
 import org.netstack4j.wire.Icmpv6Message;
 import org.netstack4j.wire.Ipv6ExtensionChain;
 import org.netstack4j.wire.Ipv6Header;
+import org.netstack4j.wire.Ipv6OptionCursor;
 import org.netstack4j.wire.ParseResult;
 
 /**
@@ -35,6 +36,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
     private final Ipv6Header errorHeader = new Ipv6Header();
     private final Ipv6ExtensionChain errorChain = new Ipv6ExtensionChain();
     private final Icmpv6Message icmp = new Icmpv6Message();
+    private final Ipv6OptionCursor options = new Ipv6OptionCursor();
     private final Ipv6Reassembler reassembler;
     private final Ipv6Fragmenter fragmenter;
     private final IcmpRateLimiter limiter;
@@ -150,7 +152,44 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         deliver(nic, p, multicast);
     }
 
+    /**
+     * Applies RFC 8200 4.2 to the options of every hop-by-hop and destination options header: unknown
+     * options are skipped, or make the packet be discarded, reported with a parameter problem (code 2)
+     * where the option type's high bits ask for it. Returns false when the packet was dropped (and released).
+     */
+    private boolean processOptions(Nic nic, PacketBuffer p, boolean multicast) {
+        for (int i = 0; i < chain.extensionCount(); i++) {
+            int type = chain.extensionType(i);
+            if (type != Ipv6Header.NEXT_HEADER_HOP_BY_HOP && type != Ipv6Header.NEXT_HEADER_DESTINATION_OPTIONS) {
+                continue;
+            }
+            options.reset(chain, i);
+            int option;
+            while ((option = options.next()) >= 0) {
+                if (option == Ipv6OptionCursor.OPTION_ROUTER_ALERT && type == Ipv6Header.NEXT_HEADER_HOP_BY_HOP) {
+                    continue; // understood; it asks routers, not hosts, to look closer
+                }
+                int action = Ipv6OptionCursor.action(option);
+                if (action == Ipv6OptionCursor.ACTION_SKIP) {
+                    continue;
+                }
+                loop.count(StackCounter.IPV6_UNRECOGNIZED_OPTION);
+                if (action == Ipv6OptionCursor.ACTION_DISCARD_AND_REPORT
+                        || (action == Ipv6OptionCursor.ACTION_DISCARD_AND_REPORT_UNLESS_MULTICAST && !multicast)) {
+                    sendError(nic, p, chain.upperLayerProtocol(), Icmpv6Message.TYPE_PARAMETER_PROBLEM,
+                            Icmpv6Message.PARAMETER_PROBLEM_OPTION, options.optionOffset() - p.networkOffset());
+                }
+                p.release();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void deliver(Nic nic, PacketBuffer p, boolean multicast) {
+        if (!processOptions(nic, p, multicast)) {
+            return;
+        }
         int protocol = chain.upperLayerProtocol();
         p.transportOffset(chain.upperLayerOffset());
         if (protocol == Icmpv6Message.NEXT_HEADER) {

@@ -50,6 +50,8 @@ public enum StackCounter {
     IPV6_BAD_EXTENSION_HEADER(Layer.IPV6, true),
     IPV6_TOO_MANY_EXTENSIONS(Layer.IPV6, true),
     IPV6_ROUTING_HEADER(Layer.IPV6, true),
+    /** An option the stack does not know whose type asks for the packet to be discarded (RFC 8200 4.2). */
+    IPV6_UNRECOGNIZED_OPTION(Layer.IPV6, true),
     IPV6_BAD_SOURCE(Layer.IPV6, true),
     IPV6_NOT_FOR_US(Layer.IPV6, true),
     IPV6_UNKNOWN_NEXT_HEADER(Layer.IPV6, true),

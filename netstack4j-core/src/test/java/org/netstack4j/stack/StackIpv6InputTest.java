@@ -67,6 +67,33 @@ class StackIpv6InputTest {
         }
     }
 
+    /** A destination options header holding one option of {@code type} (4 data bytes), then no next header. */
+    private static byte[] withOption(int type, long dstHigh, long dstLow) {
+        byte[] opts = {(byte) Ipv6Header.NEXT_HEADER_NONE, 0, (byte) type, 4, 0, 0, 0, 0};
+        byte[] b = new byte[48];
+        Ipv6Header.write(b, 0, 0, 0, 8, Ipv6Header.NEXT_HEADER_DESTINATION_OPTIONS, 64, NET, 2, dstHigh, dstLow);
+        System.arraycopy(opts, 0, b, 40, 8);
+        return b;
+    }
+
+    @Test
+    void unknownOptionsAreSkippedDiscardedOrReportedAsTheirTypeAsks() throws Exception {
+        try (RawPeer r = new RawPeer(false, Clock.system(), Stack.builder().shards(1))) {
+            r.send(withOption(0x1e, NET, 1)); // 00: skip, then "no next header"
+            r.send(withOption(0x5e, NET, 1)); // 01: discard silently
+            r.send(withOption(0x9e, NET, 1)); // 10: discard and report
+            r.send(withOption(0xde, 0xff02_0000_0000_0000L, 1)); // 11 to multicast: discard, no report
+            Stats s = r.awaitStats(x -> x.get(StackCounter.IPV6_UNRECOGNIZED_OPTION) == 3);
+            assertThat(s.get(StackCounter.IPV6_UNRECOGNIZED_OPTION)).isEqualTo(3);
+            assertThat(s.get(StackCounter.IPV6_NO_NEXT_HEADER)).isEqualTo(1);
+            byte[] problem = r.await(p -> isIcmpv6(p, Icmpv6Message.TYPE_PARAMETER_PROBLEM));
+            assertThat(problem).isNotNull();
+            assertThat(problem[41]).isEqualTo((byte) Icmpv6Message.PARAMETER_PROBLEM_OPTION);
+            assertThat(Bytes.i32(problem, 44)).as("points at the option type").isEqualTo(42);
+            assertThat(r.awaitStats(x -> true).get(StackCounter.ICMPV6_ERRORS_SENT)).isEqualTo(1);
+        }
+    }
+
     @Test
     void aTimedOutFragmentOfAnIcmpErrorIsNeverAnsweredWithAnError() throws Exception {
         ManualClock clock = new ManualClock();
