@@ -150,6 +150,8 @@ typedef struct event {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int signaled;
+    int waiters;   /* threads inside FakeWaitForSingleObject on this event */
+    int wake_delay_ms; /* how long a woken waiter lingers before returning (widens close races) */
     int *inflight; /* the owning session's count of calls inside it */
 } event;
 
@@ -157,6 +159,7 @@ static void event_init(event *e, int *inflight) {
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv, NULL);
     e->signaled = 0;
+    e->waiters = 0;
     e->inflight = inflight;
 }
 
@@ -186,6 +189,7 @@ EXPORT uint32_t FakeWaitForSingleObject(void *handle, uint32_t millis) {
     }
     uint32_t result = WAIT_OBJECT_0;
     pthread_mutex_lock(&e->mu);
+    e->waiters++;
     while (!e->signaled) {
         if (millis == INFINITE) {
             pthread_cond_wait(&e->cv, &e->mu);
@@ -197,7 +201,12 @@ EXPORT uint32_t FakeWaitForSingleObject(void *handle, uint32_t millis) {
     if (result == WAIT_OBJECT_0) {
         e->signaled = 0; /* auto-reset: one wait consumes one signal */
     }
+    e->waiters--;
+    int linger = e->wake_delay_ms;
     pthread_mutex_unlock(&e->mu);
+    if (linger > 0) {
+        usleep((useconds_t) linger * 1000u);
+    }
     __atomic_sub_fetch(e->inflight, 1, __ATOMIC_SEQ_CST);
     return result;
 }
@@ -758,6 +767,27 @@ EXPORT uint64_t FakeWintunReceiveDrops(void *handle) {
     pthread_mutex_lock(&s->rx_mu);
     uint64_t n = s->rx_dropped;
     pthread_mutex_unlock(&s->rx_mu);
+    return n;
+}
+
+/* Makes a reader woken from the read event take `ms` before it returns, so a close that does not wait
+   for it ends the session under it, visibly (EndSession logs inflight=1). */
+EXPORT void FakeWintunSetWakeDelay(void *handle, int ms) {
+    session *s = session_of(handle);
+    pthread_mutex_lock(&s->read_event.mu);
+    s->read_event.wake_delay_ms = ms;
+    pthread_mutex_unlock(&s->read_event.mu);
+}
+
+/* Threads currently blocked in FakeWaitForSingleObject on the session's read event. */
+EXPORT int FakeWintunWaiters(void *handle) {
+    session *s = session_of(handle);
+    if (!s) {
+        return 0;
+    }
+    pthread_mutex_lock(&s->read_event.mu);
+    int n = s->read_event.waiters;
+    pthread_mutex_unlock(&s->read_event.mu);
     return n;
 }
 
