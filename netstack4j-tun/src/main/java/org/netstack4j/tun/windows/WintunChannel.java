@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.tun.TunDeviceChannel;
+import org.netstack4j.tun.internal.CallGuard;
 
 /**
  * A Wintun session as a {@link org.netstack4j.link.PacketChannel}: one read is one IP packet taken

@@ -1,4 +1,4 @@
-package org.netstack4j.tun.windows;
+package org.netstack4j.tun.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -7,14 +7,16 @@ import java.util.concurrent.locks.LockSupport;
  * Counts the threads inside native calls on a resource and lets {@link #close()} wait until they
  * have all left, so the resource is freed only when nobody can touch it any more. One atomic
  * integer: the top bit is "closed", the rest the number of callers inside.
+ *
+ * <p>Internal to netstack4j's device channels; not a supported API.
  */
-final class CallGuard {
+public final class CallGuard {
     private static final int CLOSED = 1 << 31;
     private final AtomicInteger state = new AtomicInteger();
     private volatile Thread closer;
 
     /** Enters; false (and nothing to exit) once closed. */
-    boolean enter() {
+    public boolean enter() {
         for (;;) {
             int s = state.get();
             if ((s & CLOSED) != 0) {
@@ -27,7 +29,7 @@ final class CallGuard {
     }
 
     /** Leaves after a successful {@link #enter()}. */
-    void exit() {
+    public void exit() {
         if (state.decrementAndGet() == CLOSED) {
             Thread t = closer;
             if (t != null) {
@@ -36,12 +38,13 @@ final class CallGuard {
         }
     }
 
-    boolean isClosed() {
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
         return (state.get() & CLOSED) != 0;
     }
 
     /** Marks closed; true for the first caller only, who must then {@link #awaitEmpty()}. */
-    boolean close() {
+    public boolean close() {
         closer = Thread.currentThread();
         for (;;) {
             int s = state.get();
@@ -55,15 +58,15 @@ final class CallGuard {
     }
 
     /** Waits until every caller has left; the callers must have been woken first. */
-    void awaitEmpty() {
+    public void awaitEmpty() {
         while ((state.get() & ~CLOSED) != 0) {
             // Bounded park: an unpark that raced ahead of this park is not lost for long.
             LockSupport.parkNanos(this, 1_000_000L);
         }
     }
 
-    /** Number of callers inside (for tests). */
-    int inside() {
+    /** Number of callers inside (for tests and diagnostics). */
+    public int inside() {
         return state.get() & ~CLOSED;
     }
 }
