@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * wintun.dll (API 0.14) bound through FFM: adapters, the driver version, the driver log. Sessions and
@@ -44,6 +45,7 @@ public final class WintunLibrary {
 
     private static final Logger WINTUN_LOG = System.getLogger("org.netstack4j.tun.windows.wintun");
     private static final long FILETIME_UNIX_EPOCH_SECONDS = 11_644_473_600L;
+    private static final ConcurrentHashMap<Key, WintunLibrary> LOADED = new ConcurrentHashMap<>();
 
     final Win32Natives natives;
     private final Path path;
@@ -112,7 +114,7 @@ public final class WintunLibrary {
     }
 
     /**
-     * Loads wintun.dll from {@code dll} with the real kernel32 calls. Windows only.
+     * Loads wintun.dll from {@code dll} with the real kernel32 calls (once per file). Windows only.
      *
      * @throws IllegalArgumentException if the file cannot be loaded
      */
@@ -122,15 +124,23 @@ public final class WintunLibrary {
 
     /**
      * Loads a wintun library from {@code library} using {@code natives} for the event and last-error
-     * calls (a port or a test double).
+     * calls (a port or a test double). Loading the same file with the same natives again returns
+     * the same instance.
      *
      * @throws IllegalArgumentException if the file cannot be loaded or lacks a wintun function
      */
     public static WintunLibrary load(Path library, Win32Natives natives) {
-        WintunLibrary lib = new WintunLibrary(Objects.requireNonNull(library, "library"), Objects.requireNonNull(natives, "natives"));
-        lib.setLogSink(WintunLibrary::logToSystemLogger);
-        return lib;
+        Objects.requireNonNull(library, "library");
+        Objects.requireNonNull(natives, "natives");
+        // One binding per file and natives: the DLL is loaded once anyway, and its logger is global.
+        return LOADED.computeIfAbsent(new Key(library.toAbsolutePath().normalize(), natives), k -> {
+            WintunLibrary lib = new WintunLibrary(k.path(), k.natives());
+            lib.setLogSink(WintunLibrary::logToSystemLogger);
+            return lib;
+        });
     }
+
+    private record Key(Path path, Win32Natives natives) {}
 
     /**
      * Finds wintun.dll: {@code explicit} when given (a file, or a directory holding wintun.dll),

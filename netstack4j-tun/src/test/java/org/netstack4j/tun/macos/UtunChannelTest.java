@@ -105,6 +105,24 @@ class UtunChannelTest {
     }
 
     @Test
+    void writesTheInterfaceCannotTakeNowAreCountedDropsNotErrors() throws IOException {
+        // The peer never reads: the socket's send buffer fills and write() reports EAGAIN.
+        PacketBuffer packet = PacketBuffer.copyOf(ipv4(1000, 0), 0);
+        int attempts = 10_000;
+        for (int i = 0; i < attempts; i++) {
+            channel.write(packet);
+        }
+        UtunChannel.Stats stats = channel.stats();
+        assertThat(stats.txDroppedBusy()).isPositive();
+        assertThat(stats.txPackets() + stats.txDroppedBusy()).isEqualTo(attempts);
+        long delivered = 0;
+        while (pair.receiveRaw(0) != null) {
+            delivered++;
+        }
+        assertThat(delivered).isEqualTo(stats.txPackets());
+    }
+
+    @Test
     void packetsLargerThanTheBufferAreTruncatedAndReportedWithTheirLength() throws IOException {
         pair.sendFramed(UtunFraming.AF_INET, ipv4(1500, 5));
         PacketBuffer small = new PacketBuffer(600, 100);

@@ -151,6 +151,31 @@ class WintunChannelTest {
     }
 
     @Test
+    void loadingTheSameLibraryAgainReturnsTheSameBinding() {
+        assertThat(WintunLibrary.load(FakeWintun.LIBRARY, fake)).isSameAs(fake.library);
+        assertThat(WintunLibrary.load(FakeWintun.LIBRARY.toAbsolutePath(), fake)).isSameAs(fake.library);
+    }
+
+    @Test
+    void openingAnAdapterWhoseSessionIsTakenFailsAndLeavesTheFirstChannelWorking() throws Throwable {
+        WintunChannel first = open();
+        String name = first.adapter().name();
+        assertThatThrownBy(() -> WintunChannel.open(WintunOptions.builder(name).openExisting(true)
+                .libraryPath(FakeWintun.LIBRARY).natives(fake).ringCapacity(SMALL_RING).build()))
+                .isInstanceOfSatisfying(WintunException.class, e -> {
+                    assertThat(e.function()).isEqualTo("WintunStartSession");
+                    assertThat(e.errorCode()).isEqualTo(Win32Errors.ERROR_ALREADY_EXISTS);
+                });
+        // The failed open closed only its own (opening) handle: the adapter and its session live on.
+        fake.peerSend(first.adapter(), TestPackets.ipv4(40, 5));
+        PacketBuffer buffer = new PacketBuffer(2048, 0);
+        assertThat(first.read(buffer)).isEqualTo(40);
+        try (WintunAdapter again = fake.library.openAdapter(name)) {
+            assertThat(again.luid()).isEqualTo(first.adapter().luid());
+        }
+    }
+
+    @Test
     void readBatchDrainsQueuedPacketsInOrder() throws Throwable {
         WintunChannel channel = open();
         WintunAdapter adapter = channel.adapter();
