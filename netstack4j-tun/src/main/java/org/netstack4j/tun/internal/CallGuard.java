@@ -15,6 +15,9 @@ public final class CallGuard {
     private final AtomicInteger state = new AtomicInteger();
     private volatile Thread closer;
 
+    /** An open guard with nobody inside. */
+    public CallGuard() {}
+
     /** Enters; false (and nothing to exit) once closed. */
     public boolean enter() {
         for (;;) {

@@ -10,6 +10,9 @@ import org.netstack4j.tun.TunDeviceRequest;
  * that unit, or {@code null} for the next free one. No options.
  */
 public final class UtunDeviceProvider implements TunDeviceProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public UtunDeviceProvider() {}
+
     @Override
     public String name() {
         return "utun";

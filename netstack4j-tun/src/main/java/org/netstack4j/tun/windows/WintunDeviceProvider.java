@@ -17,6 +17,9 @@ public final class WintunDeviceProvider implements TunDeviceProvider {
     /** Adapter name used when the request names none. */
     public static final String DEFAULT_ADAPTER_NAME = "netstack4j";
 
+    /** For {@link java.util.ServiceLoader}. */
+    public WintunDeviceProvider() {}
+
     @Override
     public String name() {
         return "wintun";

@@ -10,6 +10,8 @@ public final class WintunException extends IOException {
     private final int errorCode;
 
     /**
+     * An exception for a failed call.
+     *
      * @param function  the wintun function that failed, e.g. {@code "WintunStartSession"}
      * @param errorCode the Win32 error code captured right after the call
      */

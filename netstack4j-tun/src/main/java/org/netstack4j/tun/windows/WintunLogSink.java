@@ -12,6 +12,8 @@ import java.time.Instant;
 @FunctionalInterface
 public interface WintunLogSink {
     /**
+     * Handles one log line.
+     *
      * @param level   {@code INFO}, {@code WARNING} or {@code ERROR}
      * @param time    when wintun logged the line
      * @param message the line
