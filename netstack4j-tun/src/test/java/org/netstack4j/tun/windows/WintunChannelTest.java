@@ -412,6 +412,72 @@ class WintunChannelTest {
     }
 
     @Test
+    void concurrentWritersKeepTheirOwnOrderAndACloseUnderLoadWaitsForThemAll() throws Throwable {
+        WintunChannel channel = open(WintunOptions.DEFAULT_RING_CAPACITY, WintunOptions.DEFAULT_MAX_SPINS);
+        WintunAdapter adapter = channel.adapter();
+        String name = adapter.name();
+        int writers = 4;
+        int perWriter = 2_000;
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            done.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < perWriter; i++) {
+                        channel.write(TestPackets.buffer(TestPackets.ipv4(100, (writer << 24) | i)));
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, runnable -> new Thread(runnable, "writer-" + writer).start()));
+        }
+        int[] next = new int[writers];
+        long received = 0;
+        while (received < (long) writers * perWriter) {
+            byte[] p = fake.peerReceive(adapter, 10_000);
+            assertThat(p).as("packet %d of %d", received, writers * perWriter).isNotNull();
+            int seq = TestPackets.seq(p);
+            int writer = seq >>> 24;
+            assertThat(seq & 0xFFFFFF).as("writer %d's order", writer).isEqualTo(next[writer]);
+            next[writer]++;
+            received++;
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(channel.stats().txDroppedRingFull()).isZero(); // an 8 MiB ring holds all 8,000
+
+        // Now close while writers are busy: each either finishes or gets ClosedChannelException,
+        // and the session ends with nobody inside it.
+        List<CompletableFuture<Integer>> busy = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            busy.add(CompletableFuture.supplyAsync(() -> {
+                int sent = 0;
+                try {
+                    for (int i = 0; i < 1_000_000; i++) {
+                        channel.write(TestPackets.buffer(TestPackets.ipv4(100, i)));
+                        sent++;
+                    }
+                } catch (ClosedChannelException expected) {
+                    return sent;
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+                return sent;
+            }));
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (channel.stats().txPackets() + channel.stats().txDroppedRingFull() < (long) writers * perWriter + 1_000
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        fake.clearCallLog();
+        channel.close();
+        for (CompletableFuture<Integer> f : busy) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isNotNegative();
+        }
+        assertThat(fake.callLog()).contains("EndSession " + name + " inflight=0");
+    }
+
+    @Test
     void closingTheAdapterEndsItsSessionFirst() throws Throwable {
         String name = uniqueName();
         WintunAdapter adapter = fake.library.createAdapter(name, "t", null);

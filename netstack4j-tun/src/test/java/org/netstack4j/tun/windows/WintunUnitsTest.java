@@ -67,6 +67,17 @@ class WintunUnitsTest {
     }
 
     @Test
+    void kernel32IsRefusedClearlyOffWindows() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"),
+                "checks the refusal off Windows");
+        assertThatThrownBy(Win32Natives::kernel32).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("only available on Windows");
+        // Without natives of its own, opening a channel needs kernel32 too: the same clear refusal.
+        assertThatThrownBy(() -> WintunChannel.open(WintunOptions.builder("x").libraryPath(tmp).build()))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void netLuidFieldsDecode() {
         NetLuid luid = new NetLuid((53L << 48) | (7L << 24));
         assertThat(luid.ifType()).isEqualTo(53);
