@@ -730,6 +730,20 @@ EXPORT void FakeWintunTerminate(void *handle) {
     event_set(&s->read_event);
 }
 
+/* Overwrites the size word of the next unread packet with an impossible size, as a corrupted ring would
+   show it; returns 0 when the ring is empty. */
+EXPORT int FakeWintunCorruptNextPacket(void *handle) {
+    session *s = session_of(handle);
+    pthread_mutex_lock(&s->rx_mu);
+    int any = s->rx_head != s->rx_tail;
+    if (any) {
+        uint32_t bad = MAX_IP_PACKET_SIZE + 1u;
+        memcpy(s->rx + s->rx_head, &bad, 4);
+    }
+    pthread_mutex_unlock(&s->rx_mu);
+    return any;
+}
+
 /* Stops (1) or resumes (0) the driver draining the send ring. */
 EXPORT void FakeWintunSetSendPaused(void *handle, int paused) {
     session *s = session_of(handle);

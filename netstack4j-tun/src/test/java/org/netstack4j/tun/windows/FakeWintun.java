@@ -35,6 +35,7 @@ final class FakeWintun implements Win32Natives {
     private final MethodHandle sessionCapacity;
     private final MethodHandle waiters;
     private final MethodHandle setWakeDelay;
+    private final MethodHandle corruptNextPacket;
     private final MethodHandle requestedGuid;
     private final MethodHandle tunnelType;
     private final MethodHandle peerSend;
@@ -57,6 +58,7 @@ final class FakeWintun implements Win32Natives {
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         receiveDrops = linker.downcallHandle(lib.findOrThrow("FakeWintunReceiveDrops"), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
         sessionCapacity = linker.downcallHandle(lib.findOrThrow("FakeWintunSessionCapacity"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        corruptNextPacket = linker.downcallHandle(lib.findOrThrow("FakeWintunCorruptNextPacket"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         setWakeDelay = linker.downcallHandle(lib.findOrThrow("FakeWintunSetWakeDelay"), FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT));
         waiters = linker.downcallHandle(lib.findOrThrow("FakeWintunWaiters"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         requestedGuid = linker.downcallHandle(lib.findOrThrow("FakeWintunRequestedGuid"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
@@ -116,6 +118,11 @@ final class FakeWintun implements Win32Natives {
 
     long receiveDrops(WintunAdapter adapter) throws Throwable {
         return (long) receiveDrops.invokeExact(adapter.handle());
+    }
+
+    /** Gives the next unread packet an impossible size, as a corrupted ring would. */
+    boolean corruptNextPacket(WintunAdapter adapter) throws Throwable {
+        return (int) corruptNextPacket.invokeExact(adapter.handle()) != 0;
     }
 
     /** A reader woken from the read event lingers {@code millis} inside the wait before returning. */

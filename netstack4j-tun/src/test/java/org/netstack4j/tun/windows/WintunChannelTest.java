@@ -257,6 +257,20 @@ class WintunChannelTest {
     }
 
     @Test
+    void aCorruptRingIsReportedAsAnErrorNotSwallowed() throws Throwable {
+        WintunChannel channel = open();
+        fake.peerSend(channel.adapter(), TestPackets.ipv4(60, 0));
+        assertThat(fake.awaitProcessed(channel.adapter(), 1)).isTrue();
+        assertThat(fake.corruptNextPacket(channel.adapter())).isTrue();
+        assertThatThrownBy(() -> channel.read(new PacketBuffer(2048, 0)))
+                .isInstanceOfSatisfying(WintunException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(Win32Errors.ERROR_INVALID_DATA);
+                    assertThat(e).hasMessageContaining("corrupt");
+                });
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
     void aHeldPacketStallsTheReceiveRingUntilReleased() throws Throwable {
         WintunChannel channel = open();
         WintunAdapter adapter = channel.adapter();
