@@ -13,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.ChannelFullException;
 import org.netstack4j.tun.TunDeviceChannel;
 import org.netstack4j.tun.internal.CallGuard;
 
@@ -30,8 +31,9 @@ import org.netstack4j.tun.internal.CallGuard;
  * keeps truncation exact: Darwin discards the rest of a datagram larger than the read silently, so a
  * read straight into a smaller heap buffer could not report the real length. Writes are serialised
  * and copy header and packet into one native buffer for one {@code write}. A packet that is neither
- * IPv4 nor IPv6, a received entry whose family and version disagree, and a write the socket cannot
- * take now ({@code EAGAIN}, {@code ENOBUFS}) are counted drops, not exceptions.
+ * IPv4 nor IPv6 and a received entry whose family and version disagree are counted drops, not
+ * exceptions. A write the socket cannot take now ({@code EAGAIN}, {@code ENOBUFS}) is not sent:
+ * {@link #write} throws {@link ChannelFullException} and {@link #writeBatch} returns a short count.
  */
 public final class UtunChannel implements TunDeviceChannel {
     /** Largest IP packet (IPv4 total length / IPv6 without jumbograms). */
@@ -65,7 +67,7 @@ public final class UtunChannel implements TunDeviceChannel {
     private final AtomicLong txPackets = new AtomicLong();
     private final AtomicLong txBytes = new AtomicLong();
     private final AtomicLong txDroppedNotIp = new AtomicLong();
-    private final AtomicLong txDroppedBusy = new AtomicLong();
+    private final AtomicLong txBusy = new AtomicLong();
 
     private UtunChannel(Posix posix, int fd, String interfaceName) throws IOException {
         this.posix = posix;
@@ -304,8 +306,12 @@ public final class UtunChannel implements TunDeviceChannel {
             throw new ClosedChannelException();
         }
         try {
+            boolean sent;
             synchronized (writeLock) {
-                send(packet);
+                sent = send(packet);
+            }
+            if (!sent) {
+                throw new ChannelFullException(interfaceName + " cannot take a packet now");
             }
         } finally {
             guard.exit();
@@ -321,7 +327,9 @@ public final class UtunChannel implements TunDeviceChannel {
             synchronized (writeLock) {
                 for (int i = 0; i < count; i++) {
                     try {
-                        send(packets[i]);
+                        if (!send(packets[i])) {
+                            return i; // the interface's queue is full: the rest is not sent
+                        }
                     } catch (IOException e) {
                         if (i == 0) {
                             throw e;
@@ -336,13 +344,16 @@ public final class UtunChannel implements TunDeviceChannel {
         }
     }
 
-    /** Frames and writes one packet; caller holds {@link #writeLock} and the guard. */
-    private void send(PacketBuffer packet) throws IOException {
+    /**
+     * Frames and writes one packet; false when the interface cannot take it now. A packet that is
+     * not IP counts as handled (dropped and counted). Caller holds {@link #writeLock} and the guard.
+     */
+    private boolean send(PacketBuffer packet) throws IOException {
         int length = packet.length();
         int family = length == 0 ? -1 : UtunFraming.familyFor(packet.array()[packet.start()]);
         if (family < 0 || length > MAX_PACKET_SIZE) {
             bump(txDroppedNotIp);
-            return;
+            return true;
         }
         txBuffer.set(FAMILY, 0, family);
         MemorySegment.copy(packet.array(), packet.start(), txBuffer, JAVA_BYTE, UtunFraming.HEADER_LENGTH, length);
@@ -351,15 +362,15 @@ public final class UtunChannel implements TunDeviceChannel {
             if (n >= 0) {
                 bump(txPackets);
                 add(txBytes, length);
-                return;
+                return true;
             }
             int errno = posix.errno(txState);
             if (errno == Posix.EINTR) {
                 continue;
             }
             if (errno == posix.eagain || errno == posix.enobufs) {
-                bump(txDroppedBusy); // the interface's queue is full: drop, as a NIC would
-                return;
+                bump(txBusy);
+                return false;
             }
             throw posix.error("write(" + interfaceName + ")", errno);
         }
@@ -426,7 +437,7 @@ public final class UtunChannel implements TunDeviceChannel {
     /** Counters since the channel opened. */
     public Stats stats() {
         return new Stats(rxPackets.get(), rxBytes.get(), rxTruncated.get(), rxDroppedMalformed.get(),
-                txPackets.get(), txBytes.get(), txDroppedNotIp.get(), txDroppedBusy.get());
+                txPackets.get(), txBytes.get(), txDroppedNotIp.get(), txBusy.get());
     }
 
     /** Single-writer update: the reader's counters, and the writers' under the write lock. */
@@ -455,8 +466,8 @@ public final class UtunChannel implements TunDeviceChannel {
      * @param txBytes            their IP bytes
      * @param txDroppedNotIp     writes dropped for being empty, not IPv4/IPv6, or over
      *                           {@value #MAX_PACKET_SIZE} bytes
-     * @param txDroppedBusy      writes dropped because the interface's queue was full
+     * @param txBusy             writes not sent because the interface's queue was full
      */
     public record Stats(long rxPackets, long rxBytes, long rxTruncated, long rxDroppedMalformed,
-            long txPackets, long txBytes, long txDroppedNotIp, long txDroppedBusy) {}
+            long txPackets, long txBytes, long txDroppedNotIp, long txBusy) {}
 }

@@ -11,6 +11,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.ChannelFullException;
 import org.netstack4j.tun.TunDeviceChannel;
 import org.netstack4j.tun.internal.CallGuard;
 
@@ -29,9 +30,11 @@ import org.netstack4j.tun.internal.CallGuard;
  *
  * <p><b>Sending.</b> A write allocates the packet's room in the send ring and copies the packet
  * straight into it; writes from several threads are serialised. When the ring is full the packet is
- * dropped and counted ({@link Stats#txDroppedRingFull()}), like a NIC whose queue is full; a packet
- * of 0 or more than {@value #MAX_IP_PACKET_SIZE} bytes is dropped and counted too. No offloads: a
- * packet must carry complete checksums and be a single segment.
+ * not sent: {@link #write} throws {@link ChannelFullException} and {@link #writeBatch} returns a
+ * short count, for the caller to count a drop as for a NIC whose queue is full (the channel counts
+ * them too, {@link Stats#txRingFull()}). A packet of 0 or more than {@value #MAX_IP_PACKET_SIZE}
+ * bytes is dropped and counted. No offloads: a packet must carry complete checksums and be a single
+ * segment.
  *
  * <p><b>Closing</b> (from any thread) follows the order Wintun's handles need: mark closed, signal
  * the read event so a blocked reader wakes, wait until no thread is inside a session call, end the
@@ -71,7 +74,7 @@ public final class WintunChannel implements TunDeviceChannel {
     private final AtomicLong rxWaits = new AtomicLong();
     private final AtomicLong txPackets = new AtomicLong();
     private final AtomicLong txBytes = new AtomicLong();
-    private final AtomicLong txDroppedRingFull = new AtomicLong();
+    private final AtomicLong txRingFull = new AtomicLong();
     private final AtomicLong txDroppedBadLength = new AtomicLong();
 
     WintunChannel(WintunAdapter adapter, boolean ownsAdapter, WintunSession session, int maxSpins) {
@@ -258,8 +261,12 @@ public final class WintunChannel implements TunDeviceChannel {
             throw new ClosedChannelException();
         }
         try {
+            boolean sent;
             synchronized (sendLock) {
-                send(packet);
+                sent = send(packet);
+            }
+            if (!sent) {
+                throw new ChannelFullException("the Wintun send ring of " + adapter.name() + " is full");
             }
         } finally {
             guard.exit();
@@ -275,7 +282,9 @@ public final class WintunChannel implements TunDeviceChannel {
             synchronized (sendLock) {
                 for (int i = 0; i < count; i++) {
                     try {
-                        send(packets[i]);
+                        if (!send(packets[i])) {
+                            return i; // ring full: the rest is not sent
+                        }
                     } catch (IOException e) {
                         if (i == 0) {
                             throw e;
@@ -290,19 +299,22 @@ public final class WintunChannel implements TunDeviceChannel {
         }
     }
 
-    /** Puts one packet into the send ring; caller holds {@link #sendLock} and the guard. */
-    private void send(PacketBuffer packet) throws WintunException {
+    /**
+     * Puts one packet into the send ring; false when the ring is full. A packet of a length Wintun
+     * cannot carry counts as handled (dropped and counted). Caller holds {@link #sendLock} and the guard.
+     */
+    private boolean send(PacketBuffer packet) throws WintunException {
         int length = packet.length();
         if (length <= 0 || length > MAX_IP_PACKET_SIZE) {
             txDroppedBadLength.incrementAndGet();
-            return;
+            return true;
         }
         long slot = session.allocate(txState, length);
         if (slot == 0) {
             int error = session.lastError(txState);
             if (error == Win32Errors.ERROR_BUFFER_OVERFLOW) {
-                bump(txDroppedRingFull, 1);
-                return;
+                bump(txRingFull, 1);
+                return false;
             }
             throw new WintunException("WintunAllocateSendPacket", error);
         }
@@ -310,6 +322,7 @@ public final class WintunChannel implements TunDeviceChannel {
         session.send(slot);
         bump(txPackets, 1);
         bump(txBytes, length);
+        return true;
     }
 
     @Override
@@ -366,7 +379,7 @@ public final class WintunChannel implements TunDeviceChannel {
     /** Counters since the session started. */
     public Stats stats() {
         return new Stats(rxPackets.get(), rxBytes.get(), rxTruncated.get(), rxDroppedNotIp.get(), rxWaits.get(),
-                txPackets.get(), txBytes.get(), txDroppedRingFull.get(), txDroppedBadLength.get());
+                txPackets.get(), txBytes.get(), txRingFull.get(), txDroppedBadLength.get());
     }
 
     /** Single-writer counter update: the reader's counters, and the writers' under the send lock. */
@@ -389,9 +402,9 @@ public final class WintunChannel implements TunDeviceChannel {
      * @param rxWaits            times the reader blocked on the read event
      * @param txPackets          packets put into the send ring
      * @param txBytes            their bytes
-     * @param txDroppedRingFull  packets dropped because the send ring was full
+     * @param txRingFull         packets not sent because the send ring was full
      * @param txDroppedBadLength packets dropped for a length of 0 or above {@value #MAX_IP_PACKET_SIZE}
      */
     public record Stats(long rxPackets, long rxBytes, long rxTruncated, long rxDroppedNotIp, long rxWaits,
-            long txPackets, long txBytes, long txDroppedRingFull, long txDroppedBadLength) {}
+            long txPackets, long txBytes, long txRingFull, long txDroppedBadLength) {}
 }

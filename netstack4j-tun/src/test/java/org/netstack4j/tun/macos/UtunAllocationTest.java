@@ -19,7 +19,7 @@ class UtunAllocationTest {
         try (SocketPair pair = new SocketPair(); UtunChannel channel = UtunChannel.adopt(pair.channelFd, "utun-alloc")) {
             byte[] packet = new byte[200];
             packet[0] = 0x45;
-            PacketBuffer out = PacketBuffer.copyOf(packet, 0);
+            PacketBuffer[] out = {PacketBuffer.copyOf(packet, 0)};
             PacketBuffer in = new PacketBuffer(2048, 64);
             long readAllocated = -1;
             long writeAllocated = -1;
@@ -35,7 +35,7 @@ class UtunAllocationTest {
                 readAllocated = threads.getCurrentThreadAllocatedBytes() - before;
                 before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < BATCH; i++) {
-                    channel.write(out);
+                    channel.writeBatch(out, 1);
                 }
                 writeAllocated = threads.getCurrentThreadAllocatedBytes() - before;
                 while (pair.receiveRaw(0) != null) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.ChannelFullException;
 
 /** The Wintun binding running for real through FFM against the fake wintun library. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -332,23 +333,32 @@ class WintunChannelTest {
     }
 
     @Test
-    void aFullSendRingDropsAndCountsAndDeliversTheRestInOrder() throws Throwable {
+    void aFullSendRingRefusesPacketsAndDeliversTheAcceptedOnesInOrder() throws Throwable {
         WintunChannel channel = open();
         WintunAdapter adapter = channel.adapter();
         fake.setSendPaused(adapter, true);
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < FIT_IN_SMALL_RING; i++) {
             channel.write(TestPackets.buffer(TestPackets.ipv4(PACKET, i)));
         }
+        // The next one does not fit: write() says so, writeBatch() returns a short count.
+        assertThatThrownBy(() -> channel.write(TestPackets.buffer(TestPackets.ipv4(PACKET, -1))))
+                .isInstanceOf(ChannelFullException.class).hasMessageContaining(adapter.name());
+        PacketBuffer[] more = new PacketBuffer[50];
+        java.util.Arrays.setAll(more, i -> TestPackets.buffer(TestPackets.ipv4(PACKET, -1)));
+        assertThat(channel.writeBatch(more, 50)).isZero();
+        PacketBuffer[] small = {TestPackets.buffer(TestPackets.ipv4(4, -2))};
+        assertThat(channel.writeBatch(small, 1)).as("a 4-byte packet still fits in the 548 bytes left").isEqualTo(1);
         WintunChannel.Stats stats = channel.stats();
-        assertThat(stats.txPackets()).isEqualTo(FIT_IN_SMALL_RING);
-        assertThat(stats.txBytes()).isEqualTo((long) FIT_IN_SMALL_RING * PACKET);
-        assertThat(stats.txDroppedRingFull()).isEqualTo(200 - FIT_IN_SMALL_RING);
+        assertThat(stats.txPackets()).isEqualTo(FIT_IN_SMALL_RING + 1);
+        assertThat(stats.txBytes()).isEqualTo((long) FIT_IN_SMALL_RING * PACKET + 4);
+        assertThat(stats.txRingFull()).isEqualTo(2);
 
         fake.setSendPaused(adapter, false);
         for (int i = 0; i < FIT_IN_SMALL_RING; i++) {
             byte[] p = fake.peerReceive(adapter, 10_000);
             assertThat(p).isEqualTo(TestPackets.ipv4(PACKET, i));
         }
+        assertThat(fake.peerReceive(adapter, 10_000)).isEqualTo(TestPackets.ipv4(4, -2));
         assertThat(fake.peerReceive(adapter, 200)).isNull();
 
         // The driver drained the ring: there is room again.
@@ -356,7 +366,7 @@ class WintunChannelTest {
         assertThat(channel.writeBatch(batch, 2)).isEqualTo(2);
         assertThat(fake.peerReceive(adapter, 10_000)).isEqualTo(TestPackets.ipv6(40, 1));
         assertThat(fake.peerReceive(adapter, 10_000)).isEqualTo(TestPackets.ipv4(20, 2));
-        assertThat(channel.stats().txDroppedRingFull()).isEqualTo(200 - FIT_IN_SMALL_RING);
+        assertThat(channel.stats().txRingFull()).isEqualTo(2);
     }
 
     @Test
@@ -457,7 +467,7 @@ class WintunChannelTest {
             received++;
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-        assertThat(channel.stats().txDroppedRingFull()).isZero(); // an 8 MiB ring holds all 8,000
+        assertThat(channel.stats().txRingFull()).isZero(); // an 8 MiB ring holds all 8,000
 
         // Now close while writers are busy: each either finishes or gets ClosedChannelException,
         // and the session ends with nobody inside it.
@@ -465,10 +475,10 @@ class WintunChannelTest {
         for (int w = 0; w < writers; w++) {
             busy.add(CompletableFuture.supplyAsync(() -> {
                 int sent = 0;
+                PacketBuffer[] one = {TestPackets.buffer(TestPackets.ipv4(100, 0))};
                 try {
                     for (int i = 0; i < 1_000_000; i++) {
-                        channel.write(TestPackets.buffer(TestPackets.ipv4(100, i)));
-                        sent++;
+                        sent += channel.writeBatch(one, 1); // 0 once the ring is full: nobody drains the peer
                     }
                 } catch (ClosedChannelException expected) {
                     return sent;
@@ -479,7 +489,7 @@ class WintunChannelTest {
             }));
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (channel.stats().txPackets() + channel.stats().txDroppedRingFull() < (long) writers * perWriter + 1_000
+        while (channel.stats().txPackets() + channel.stats().txRingFull() < (long) writers * perWriter + 1_000
                 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
