@@ -54,6 +54,8 @@ final class Posix {
             .varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private final MethodHandle read;
     private final MethodHandle write;
+    private final MethodHandle readUnchecked;
+    private final MethodHandle writeUnchecked;
     private final MethodHandle close;
     private final MethodHandle poll;
     private final MethodHandle pipe;
@@ -79,6 +81,14 @@ final class Posix {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption);
         write = linker.downcallHandle(libc.findOrThrow("write"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errnoOption);
+        // read and write again without errno capture and with the buffer as a raw address, for the
+        // per-packet path: passing the capture segment makes the JDK slice it on every call, an
+        // allocation only escape analysis removes, and not reliably. A failure is followed by the
+        // capturing call, which reports errno.
+        readUnchecked = linker.downcallHandle(libc.findOrThrow("read"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        writeUnchecked = linker.downcallHandle(libc.findOrThrow("write"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
         close = linker.downcallHandle(libc.findOrThrow("close"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT), errnoOption);
         // nfds_t is unsigned int on Darwin and unsigned long on Linux; callers always pass a long.
@@ -133,6 +143,24 @@ final class Posix {
     long read(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
             return (long) read.invokeExact(state, fd, buf, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code read} into native memory at {@code address}, without errno. */
+    long readUnchecked(int fd, long address, long count) {
+        try {
+            return (long) readUnchecked.invokeExact(fd, address, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code write} from native memory at {@code address}, without errno. */
+    long writeUnchecked(int fd, long address, long count) {
+        try {
+            return (long) writeUnchecked.invokeExact(fd, address, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }

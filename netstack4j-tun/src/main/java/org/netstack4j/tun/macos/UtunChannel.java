@@ -56,9 +56,11 @@ public final class UtunChannel implements TunDeviceChannel {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxState;
     private final MemorySegment rxBuffer;
+    private final long rxAddress;
     private final MemorySegment pollFds;
     private final MemorySegment txState;
     private final MemorySegment txBuffer;
+    private final long txAddress;
 
     private final AtomicLong rxPackets = new AtomicLong();
     private final AtomicLong rxBytes = new AtomicLong();
@@ -77,6 +79,8 @@ public final class UtunChannel implements TunDeviceChannel {
         this.txState = Posix.allocateState(arena);
         this.rxBuffer = arena.allocate(SCRATCH, 8);
         this.txBuffer = arena.allocate(SCRATCH, 8);
+        this.rxAddress = rxBuffer.address();
+        this.txAddress = txBuffer.address();
         this.pollFds = arena.allocate(Posix.POLLFD, 2);
         MemorySegment pipe = arena.allocate(JAVA_INT, 2);
         if (posix.pipe(rxState, pipe) < 0) {
@@ -199,7 +203,12 @@ public final class UtunChannel implements TunDeviceChannel {
      */
     private int receive(PacketBuffer buffer, boolean block) throws IOException {
         for (;;) {
-            long n = posix.read(rxState, fd, rxBuffer, SCRATCH);
+            long n = posix.readUnchecked(fd, rxAddress, SCRATCH);
+            if (n < 0) {
+                // Usually EAGAIN: read again capturing errno (once per drained socket, not per
+                // packet); a datagram that arrived in between is simply read.
+                n = posix.read(rxState, fd, rxBuffer, SCRATCH);
+            }
             if (n > 0) {
                 return deliver((int) n, buffer);
             }
@@ -358,7 +367,11 @@ public final class UtunChannel implements TunDeviceChannel {
         txBuffer.set(FAMILY, 0, family);
         MemorySegment.copy(packet.array(), packet.start(), txBuffer, JAVA_BYTE, UtunFraming.HEADER_LENGTH, length);
         for (;;) {
-            long n = posix.write(txState, fd, txBuffer, UtunFraming.HEADER_LENGTH + length);
+            long n = posix.writeUnchecked(fd, txAddress, UtunFraming.HEADER_LENGTH + length);
+            if (n < 0) {
+                // Full or failing: write again capturing errno (once per refused batch, not per packet).
+                n = posix.write(txState, fd, txBuffer, UtunFraming.HEADER_LENGTH + length);
+            }
             if (n >= 0) {
                 bump(txPackets);
                 add(txBytes, length);

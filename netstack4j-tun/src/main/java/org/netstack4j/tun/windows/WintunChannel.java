@@ -64,6 +64,7 @@ public final class WintunChannel implements TunDeviceChannel {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxState;
     private final MemorySegment rxSize;
+    private final long rxSizeAddress;
     private final MemorySegment txState;
     private int pendingSize;
 
@@ -85,6 +86,7 @@ public final class WintunChannel implements TunDeviceChannel {
         this.spin = new AdaptiveSpin(maxSpins);
         this.rxState = arena.allocate(Linker.Option.captureStateLayout());
         this.rxSize = arena.allocate(JAVA_INT);
+        this.rxSizeAddress = rxSize.address();
         this.txState = arena.allocate(Linker.Option.captureStateLayout());
     }
 
@@ -161,7 +163,7 @@ public final class WintunChannel implements TunDeviceChannel {
             lengths[0] = take(packet, buffers[0]);
             int n = 1;
             while (n < count) {
-                packet = tryReceive();
+                packet = tryReceive(true);
                 if (packet == NONE || packet == END) {
                     break; // an end of stream is reported by the next read
                 }
@@ -177,14 +179,14 @@ public final class WintunChannel implements TunDeviceChannel {
     /** The next packet's address, blocking while the ring is empty; {@link #END} at end of stream. */
     private long awaitPacket() throws IOException {
         for (;;) {
-            long packet = tryReceive();
+            long packet = tryReceive(true);
             if (packet != NONE) {
                 return packet;
             }
             int budget = spin.budget();
             for (int i = 0; i < budget && !guard.isClosed(); i++) {
                 Thread.onSpinWait();
-                packet = tryReceive();
+                packet = tryReceive(false);
                 if (packet != NONE) {
                     return packet;
                 }
@@ -212,10 +214,19 @@ public final class WintunChannel implements TunDeviceChannel {
     /**
      * One non-blocking receive: the address of the next IP packet (its size in
      * {@link #pendingSize}), {@link #NONE} when the ring is empty, {@link #END} at end of stream.
+     * Unless {@code learnWhyEmpty}, a NULL from wintun is simply {@link #NONE} (the spin loop's
+     * cheap poll; the next checked call sees an end of stream or a corrupt ring).
      */
-    private long tryReceive() throws WintunException {
+    private long tryReceive(boolean learnWhyEmpty) throws WintunException {
         for (;;) {
-            long packet = session.receive(rxState, rxSize);
+            long packet = session.receiveUnchecked(rxSizeAddress);
+            if (packet == 0) {
+                if (!learnWhyEmpty) {
+                    return NONE;
+                }
+                // Empty, ending or corrupt: ask again capturing why (once per drained ring, not per packet).
+                packet = session.receive(rxState, rxSize);
+            }
             if (packet == 0) {
                 int error = session.lastError(rxState);
                 if (error == Win32Errors.ERROR_NO_MORE_ITEMS) {
@@ -309,7 +320,11 @@ public final class WintunChannel implements TunDeviceChannel {
             txDroppedBadLength.incrementAndGet();
             return true;
         }
-        long slot = session.allocate(txState, length);
+        long slot = session.allocateUnchecked(length);
+        if (slot == 0) {
+            // Full or ending: ask again capturing why (once per refused batch, not per packet).
+            slot = session.allocate(txState, length);
+        }
         if (slot == 0) {
             int error = session.lastError(txState);
             if (error == Win32Errors.ERROR_BUFFER_OVERFLOW) {

@@ -61,8 +61,10 @@ public final class WintunLibrary {
     final MethodHandle endSession;
     final MethodHandle getReadWaitEvent;
     final MethodHandle receivePacket;
+    final MethodHandle receivePacketUnchecked;
     final MethodHandle releaseReceivePacket;
     final MethodHandle allocateSendPacket;
+    final MethodHandle allocateSendPacketUnchecked;
     final MethodHandle sendPacket;
     private volatile WintunLogSink logSink;
     private MemorySegment loggerStub;
@@ -105,6 +107,13 @@ public final class WintunLibrary {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
         receivePacket = linker.downcallHandle(dll.findOrThrow("WintunReceivePacket"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS), capture);
+        // The same two calls without error capture, for the per-packet path: passing the capture
+        // segment makes the JDK slice it on every call, an allocation only escape analysis removes,
+        // and not reliably. A NULL from them is followed by the capturing call to learn why.
+        receivePacketUnchecked = linker.downcallHandle(dll.findOrThrow("WintunReceivePacket"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        allocateSendPacketUnchecked = linker.downcallHandle(dll.findOrThrow("WintunAllocateSendPacket"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT));
         releaseReceivePacket = linker.downcallHandle(dll.findOrThrow("WintunReleaseReceivePacket"),
                 FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG));
         allocateSendPacket = linker.downcallHandle(dll.findOrThrow("WintunAllocateSendPacket"),

@@ -11,8 +11,10 @@ import java.lang.invoke.MethodHandle;
 final class WintunSession {
     private final WintunLibrary library;
     private final MethodHandle receivePacket;
+    private final MethodHandle receivePacketUnchecked;
     private final MethodHandle releaseReceivePacket;
     private final MethodHandle allocateSendPacket;
+    private final MethodHandle allocateSendPacketUnchecked;
     private final MethodHandle sendPacket;
     final long handle;
     /** The session's read-wait event handle; owned by the session, never closed by us. */
@@ -21,8 +23,10 @@ final class WintunSession {
     WintunSession(WintunLibrary library, long handle, long readEvent) {
         this.library = library;
         this.receivePacket = library.receivePacket;
+        this.receivePacketUnchecked = library.receivePacketUnchecked;
         this.releaseReceivePacket = library.releaseReceivePacket;
         this.allocateSendPacket = library.allocateSendPacket;
+        this.allocateSendPacketUnchecked = library.allocateSendPacketUnchecked;
         this.sendPacket = library.sendPacket;
         this.handle = handle;
         this.readEvent = readEvent;
@@ -35,6 +39,27 @@ final class WintunSession {
     long receive(MemorySegment state, MemorySegment sizeOut) {
         try {
             return (long) receivePacket.invokeExact(state, handle, sizeOut);
+        } catch (Throwable t) {
+            throw FfmSupport.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code WintunReceivePacket} without capturing the error: the next packet's address (its size
+     * stored at the native address {@code sizeOut}), or 0, after which {@link #receive} tells why.
+     */
+    long receiveUnchecked(long sizeOut) {
+        try {
+            return (long) receivePacketUnchecked.invokeExact(handle, sizeOut);
+        } catch (Throwable t) {
+            throw FfmSupport.unexpected(t);
+        }
+    }
+
+    /** {@code WintunAllocateSendPacket} without capturing the error: an address, or 0, after which {@link #allocate} tells why. */
+    long allocateUnchecked(int size) {
+        try {
+            return (long) allocateSendPacketUnchecked.invokeExact(handle, size);
         } catch (Throwable t) {
             throw FfmSupport.unexpected(t);
         }
