@@ -26,6 +26,8 @@ import java.util.Locale;
  * <p>Every call takes the captured-state segment first; callers keep one per thread role so that
  * nothing is allocated per packet.
  */
+// Binding native code is this class's job; the module runs with native access enabled.
+@SuppressWarnings("restricted")
 final class Posix {
     static final int EINTR = 4;
     static final int F_SETFD = 2;

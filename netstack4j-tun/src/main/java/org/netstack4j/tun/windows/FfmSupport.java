@@ -7,6 +7,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /** Small FFM helpers shared by the Wintun classes. */
+// Binding native code is this class's job; the module runs with native access enabled.
+@SuppressWarnings("restricted")
 final class FfmSupport {
     /**
      * All of the address space as one segment, so that memory behind a pointer returned as a raw

@@ -10,6 +10,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /** {@link Win32Natives} bound to kernel32.dll. */
+// Binding native code is this class's job; the module runs with native access enabled.
+@SuppressWarnings("restricted")
 final class Kernel32Natives implements Win32Natives {
     /** Bound on first use so that merely loading this class off Windows does not fail. */
     static final Lazy INSTANCE = new Lazy();

@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link Linker.Option#captureCallState}); reading it with a separate {@code GetLastError} call
  * would be unreliable because the JVM itself may make system calls in between.
  */
+// Binding native code is this class's job; the module runs with native access enabled.
+@SuppressWarnings("restricted")
 public final class WintunLibrary {
     /** Longest adapter name in UTF-16 code units, without the terminating NUL ({@code MAX_ADAPTER_NAME} - 1). */
     public static final int MAX_ADAPTER_NAME_LENGTH = 127;

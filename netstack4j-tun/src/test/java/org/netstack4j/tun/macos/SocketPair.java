@@ -17,6 +17,8 @@ import java.nio.ByteBuffer;
  * an end of stream by the other. The test keeps {@link #peer} and gives {@link #channelFd} to the
  * channel.
  */
+// Binding native code is this class's job; the module runs with native access enabled.
+@SuppressWarnings("restricted")
 final class SocketPair implements AutoCloseable {
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;

@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * The test build's fake wintun library (src/test/c/fake_wintun.c): its {@link Win32Natives}
  * (events exported by the fake, last error through errno) and its test controls.
  */
+// Binding native code is this class's job; the module runs with native access enabled.
+@SuppressWarnings("restricted")
 final class FakeWintun implements Win32Natives {
     /** Where the build puts the library; {@code -Dnetstack4j.test.fakeWintun=...} overrides it. */
     static final Path LIBRARY = Path.of(System.getProperty("netstack4j.test.fakeWintun", "target/libfakewintun.so"));
