@@ -182,7 +182,12 @@ public final class UtunChannel implements TunDeviceChannel {
             lengths[0] = first;
             int n = 1;
             while (n < count) {
-                int r = receive(buffers[n], false);
+                int r;
+                try {
+                    r = receive(buffers[n], false);
+                } catch (IOException e) {
+                    break; // keep what was read; the next read reports the failure
+                }
                 if (r == DROPPED) {
                     continue;
                 }

@@ -163,7 +163,11 @@ public final class WintunChannel implements TunDeviceChannel {
             lengths[0] = take(packet, buffers[0]);
             int n = 1;
             while (n < count) {
-                packet = tryReceive(true);
+                try {
+                    packet = tryReceive(true);
+                } catch (WintunException e) {
+                    break; // keep what was read; the failure persists and the next read reports it
+                }
                 if (packet == NONE || packet == END) {
                     break; // an end of stream is reported by the next read
                 }
