@@ -29,7 +29,13 @@ class DemoCommandTest {
         assertThat(text).contains("3 packets transmitted, 3 received")
                 .contains("100 bytes from 198.18.0.2: icmp_seq=3");
         // pcap: 24-byte global header, then 3 requests and 3 replies of 20 + 8 + 100 bytes, each with a 16-byte record header.
-        assertThat(Files.size(pcap)).isEqualTo(24 + 6 * (16 + 128));
+        byte[] file = Files.readAllBytes(pcap);
+        assertThat(file).hasSize(24 + 6 * (16 + 128));
+        // Each request is captured before the reply it caused (ICMP type at IP offset 20 of each record).
+        for (int i = 0; i < 6; i++) {
+            int icmpType = file[24 + i * (16 + 128) + 16 + 20] & 0xff;
+            assertThat(icmpType).as("record %d", i).isEqualTo(i % 2 == 0 ? 8 : 0);
+        }
     }
 
     @Test
