@@ -356,7 +356,7 @@ public final class Nic {
         @Override
         public void deliverNetworkPacket(LinkEndpoint ep, long remote, long local, int protocol, PacketBuffer packet) {
             if (removed || !enabled) {
-                home.count(StackCounter.NIC_DISABLED);
+                home.countAtomic(StackCounter.NIC_DISABLED);
                 packet.release();
                 return;
             }
