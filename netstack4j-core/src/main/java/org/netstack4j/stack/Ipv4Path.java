@@ -73,7 +73,7 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
 
     // --- input ---------------------------------------------------------------------------------------
 
-    void receive(Nic nic, PacketBuffer p) {
+    void receive(Nic nic, PacketBuffer p, boolean looped) {
         loop.count(StackCounter.IPV4_RECEIVED);
         byte[] b = p.array();
         int at = p.start();
@@ -98,7 +98,7 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
         p.truncate(header.totalLength()); // link-layer padding
         int src = header.sourceAddress();
         int dst = header.destinationAddress();
-        if (src == -1 || (src >>> 28) == 0xe || nic.isLocalIpv4(src) && !nic.isPromiscuous()) {
+        if (src == -1 || (src >>> 28) == 0xe || nic.isLocalIpv4(src) && !nic.isPromiscuous() && !looped) {
             loop.count(StackCounter.IPV4_BAD_SOURCE);
             p.release();
             return;
@@ -277,6 +277,13 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
             return false;
         }
         int dst = header.destinationAddress();
+        Nic self = stack.nicWithIpv4(dst);
+        if (self != null) {
+            loop.count(StackCounter.IPV4_SENT);
+            loop.count(StackCounter.IPV4_LOOPED_BACK);
+            loop.loopback(self, p, Nic.ETHERTYPE_IPV4);
+            return true;
+        }
         Route route = stack.routes().lookupIpv4(dst);
         Nic nic = route == null ? null : stack.nicById(route.nicId());
         if (nic == null) {

@@ -80,7 +80,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
 
     // --- input ---------------------------------------------------------------------------------------
 
-    void receive(Nic nic, PacketBuffer p) {
+    void receive(Nic nic, PacketBuffer p, boolean looped) {
         loop.count(StackCounter.IPV6_RECEIVED);
         int at = p.start();
         ParseResult r = header.wrap(p.array(), at, p.length());
@@ -357,6 +357,13 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         }
         long dh = header.destinationAddressHigh();
         long dl = header.destinationAddressLow();
+        Nic self = stack.nicWithIpv6(dh, dl);
+        if (self != null) {
+            loop.count(StackCounter.IPV6_SENT);
+            loop.count(StackCounter.IPV6_LOOPED_BACK);
+            loop.loopback(self, p, Nic.ETHERTYPE_IPV6);
+            return true;
+        }
         Route route = stack.routes().lookupIpv6(dh, dl);
         Nic nic = route == null ? null : stack.nicById(route.nicId());
         if (nic == null) {

@@ -17,6 +17,8 @@ final class ShardQueue {
     static final int RESOLVE_IPV4 = 1;
     /** An outbound IPv6 packet to hand to the NIC's NDP (runs on the NIC's home shard). */
     static final int RESOLVE_IPV6 = 2;
+    /** A packet the stack sent to one of its own addresses, received on that address's NIC. */
+    static final int LOOPBACK = 3;
 
     private final int mask;
     private final AtomicLongArray sequence;

@@ -44,6 +44,8 @@ public final class Stack implements AutoCloseable {
     private final StackLoop[] shards;
     private final RouteTable routes = new RouteTable();
     private final ConcurrentHashMap<Integer, Nic> nics = new ConcurrentHashMap<>();
+    /** The NICs as an array for the packet path (iterating it allocates nothing); replaced on change. */
+    private volatile Nic[] nicArray = new Nic[0];
     private final TransportProtocolHandler[] transport = new TransportProtocolHandler[256];
     private final Pings pings;
     private final int flowSeed;
@@ -92,6 +94,7 @@ public final class Stack implements AutoCloseable {
             home.call(() -> home.attachNeighbourHandlers(nic, options));
             routes.add(Route.ipv6(new Ipv6Address(0xfe80_0000_0000_0000L, 0), 64, null, id, 256));
         }
+        refreshNicArray();
         endpoint.attach(nic.new Dispatcher());
         return nic;
     }
@@ -116,6 +119,7 @@ public final class Stack implements AutoCloseable {
             return false;
         }
         nic.markRemoved();
+        refreshNicArray();
         nic.endpoint().attach(null);
         routes.removeNic(id);
         if (nic.isEthernet()) {
@@ -313,6 +317,30 @@ public final class Stack implements AutoCloseable {
     }
 
     // --- internal ------------------------------------------------------------------------------------
+
+    private synchronized void refreshNicArray() {
+        nicArray = nics.values().toArray(new Nic[0]);
+    }
+
+    /** The enabled NIC that has {@code address}, or null. */
+    Nic nicWithIpv4(int address) {
+        for (Nic n : nicArray) {
+            if (n.isEnabled() && n.isLocalIpv4(address)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** The enabled NIC that has the IPv6 address {@code (h, l)}, or null. */
+    Nic nicWithIpv6(long h, long l) {
+        for (Nic n : nicArray) {
+            if (n.isEnabled() && n.isLocalIpv6(h, l)) {
+                return n;
+            }
+        }
+        return null;
+    }
 
     StackLoop shard(int hash) {
         return shards[Math.floorMod(hash, shards.length)];

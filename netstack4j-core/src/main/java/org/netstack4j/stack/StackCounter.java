@@ -24,6 +24,8 @@ public enum StackCounter {
     IPV4_DELIVERED(Layer.IPV4, false),
     IPV4_SENT(Layer.IPV4, false),
     IPV4_FRAGMENTS_SENT(Layer.IPV4, false),
+    /** Packets to one of our own addresses, delivered without the link. */
+    IPV4_LOOPED_BACK(Layer.IPV4, false),
     IPV4_TRUNCATED(Layer.IPV4, true),
     IPV4_BAD_VERSION(Layer.IPV4, true),
     IPV4_BAD_IHL(Layer.IPV4, true),
@@ -44,6 +46,8 @@ public enum StackCounter {
     IPV6_DELIVERED(Layer.IPV6, false),
     IPV6_SENT(Layer.IPV6, false),
     IPV6_FRAGMENTS_SENT(Layer.IPV6, false),
+    /** Packets to one of our own addresses, delivered without the link. */
+    IPV6_LOOPED_BACK(Layer.IPV6, false),
     IPV6_TRUNCATED(Layer.IPV6, true),
     IPV6_BAD_VERSION(Layer.IPV6, true),
     IPV6_BAD_PAYLOAD_LENGTH(Layer.IPV6, true),

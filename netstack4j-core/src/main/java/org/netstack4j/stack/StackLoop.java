@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.buffer.PacketBufferPool;
+import org.netstack4j.link.FlowHash;
 import org.netstack4j.network.arp.ArpHandler;
 import org.netstack4j.network.arp.ArpOutput;
 import org.netstack4j.network.ndp.NdpHandler;
@@ -46,6 +47,7 @@ final class StackLoop implements Runnable {
     /** Counted from other threads (dispatch loops, producers). */
     private final AtomicLongArray atomicCounters = new AtomicLongArray(StackCounter.VALUES.length);
     private final Thread thread;
+    private final FlowHash flowHash;
     private volatile boolean running = true;
     private volatile boolean parked;
 
@@ -61,6 +63,7 @@ final class StackLoop implements Runnable {
         this.reassemblyPool = new PacketBufferPool(65535 + HEADROOM + 64, HEADROOM, 4);
         this.ipv4 = new Ipv4Path(this, options);
         this.ipv6 = new Ipv6Path(this, options);
+        this.flowHash = new FlowHash(stack.flowSeed());
         this.thread = options.threadFactory.newThread(this);
         thread.setName("netstack4j-shard-" + index);
         thread.setDaemon(true);
@@ -147,7 +150,7 @@ final class StackLoop implements Runnable {
         done.join();
     }
 
-    private void wake() {
+    void wake() {
         if (parked) {
             LockSupport.unpark(thread);
         }
@@ -234,7 +237,8 @@ final class StackLoop implements Runnable {
                 return;
             }
             switch (kind) {
-                case ShardQueue.INBOUND -> inbound(nic, p);
+                case ShardQueue.INBOUND -> inbound(nic, p, false);
+                case ShardQueue.LOOPBACK -> inbound(nic, p, true);
                 case ShardQueue.RESOLVE_IPV4 -> nic.arp.send((int) low, p, now());
                 case ShardQueue.RESOLVE_IPV6 -> nic.ndp.send(high, low, p, now());
                 default -> p.release();
@@ -246,10 +250,10 @@ final class StackLoop implements Runnable {
         }
     }
 
-    private void inbound(Nic nic, PacketBuffer p) {
+    private void inbound(Nic nic, PacketBuffer p, boolean looped) {
         switch (p.networkProtocol()) {
-            case Nic.ETHERTYPE_IPV4 -> ipv4.receive(nic, p);
-            case Nic.ETHERTYPE_IPV6 -> ipv6.receive(nic, p);
+            case Nic.ETHERTYPE_IPV4 -> ipv4.receive(nic, p, looped);
+            case Nic.ETHERTYPE_IPV6 -> ipv6.receive(nic, p, looped);
             case Nic.ETHERTYPE_ARP -> {
                 if (nic.arp != null) {
                     count(StackCounter.ARP_RECEIVED);
@@ -267,6 +271,26 @@ final class StackLoop implements Runnable {
     }
 
     // --- transmission ------------------------------------------------------------------------------
+
+    /**
+     * Delivers a packet the stack sent to its own address on {@code nic}: it goes to the shard that owns
+     * its flow, as if it had been received, without touching the link. Takes the packet.
+     */
+    void loopback(Nic nic, PacketBuffer p, int etherType) {
+        p.networkOffset(p.start());
+        p.networkProtocol(etherType);
+        p.remoteLinkAddress(PacketBuffer.NO_LINK_ADDRESS);
+        p.localLinkAddress(PacketBuffer.NO_LINK_ADDRESS);
+        p.clearOffload();
+        StackLoop shard = stack.shard(flowHash.hash(p));
+        if (!shard.queue.offer(ShardQueue.LOOPBACK, nic, p, 0, 0)) {
+            shard.countAtomic(StackCounter.SHARD_QUEUE_OVERFLOW);
+            p.release();
+            return;
+        }
+        shard.countAtomic(StackCounter.SHARD_ENQUEUED);
+        shard.wake();
+    }
 
     /** Sends an IPv4 packet (header at its start) through {@code nic} to the neighbour {@code nextHop}; takes it. */
     void transmitIpv4(Nic nic, PacketBuffer p, int nextHop, boolean broadcast) {
