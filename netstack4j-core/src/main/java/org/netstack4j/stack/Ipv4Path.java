@@ -185,6 +185,13 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
         } else {
             if (icmp.isError()) {
                 loop.count(StackCounter.ICMPV4_ERRORS_RECEIVED);
+                int quoted = icmp.payloadOffset();
+                if (p.end() - quoted >= Ipv4Header.MIN_LENGTH) {
+                    TransportProtocolHandler handler = stack.transportHandler(b[quoted + 9] & 0xff);
+                    if (handler != null) {
+                        handler.icmpError(nic.id(), 4, type, icmp.code(), icmp.restOfHeader(), p, quoted);
+                    }
+                }
             }
             p.release();
         }

@@ -274,6 +274,14 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         } else {
             if (icmp.isError()) {
                 loop.count(StackCounter.ICMPV6_ERRORS_RECEIVED);
+                int quoted = icmp.payloadOffset();
+                if (p.end() - quoted >= Ipv6Header.LENGTH) {
+                    // The quoted packet's own next header; a handler behind extension headers walks them itself.
+                    TransportProtocolHandler handler = stack.transportHandler(b[quoted + 6] & 0xff);
+                    if (handler != null) {
+                        handler.icmpError(nic.id(), 6, type, icmp.code(), icmp.restOfHeader(), p, quoted);
+                    }
+                }
             }
             p.release();
         }

@@ -370,9 +370,34 @@ public final class Nic {
             if (protocol == ETHERTYPE_ARP || (protocol == ETHERTYPE_IPV6 && isNdp(packet))) {
                 shard = home; // neighbour state is confined to the home shard
             } else {
-                shard = stack.shard(hashes.get().hash(packet));
+                shard = stack.shard(flowHash(packet, protocol));
             }
             shard.offerInbound(Nic.this, packet);
+        }
+
+        /**
+         * The packet's flow hash; an ICMP error is hashed by the datagram it quotes, so that it reaches the
+         * shard that owns the flow it reports on.
+         */
+        private int flowHash(PacketBuffer p, int protocol) {
+            FlowHash hash = hashes.get();
+            byte[] b = p.array();
+            int s = p.start();
+            int n = p.length();
+            if (protocol == ETHERTYPE_IPV4 && n >= 20 && (b[s + 9] & 0xff) == 1) {
+                int hl = (b[s] & 0xf) * 4;
+                if (hl >= 20 && n >= hl + 8 + 20 && isIcmpv4Error(b[s + hl] & 0xff)) {
+                    return hash.hash(b, s + hl + 8, n - hl - 8);
+                }
+            } else if (protocol == ETHERTYPE_IPV6 && n >= 40 + 8 + 40 && (b[s + 6] & 0xff) == Icmpv6Message.NEXT_HEADER
+                    && (b[s + 40] & 0xff) < 128) {
+                return hash.hash(b, s + 48, n - 48);
+            }
+            return hash.hash(p);
+        }
+
+        private static boolean isIcmpv4Error(int type) {
+            return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
         }
 
         private boolean isNdp(PacketBuffer p) {

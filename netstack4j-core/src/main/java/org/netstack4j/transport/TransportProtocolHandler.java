@@ -25,4 +25,21 @@ public interface TransportProtocolHandler {
      *     stack answers with an ICMP port unreachable where allowed and releases the packet
      */
     boolean deliver(int nicId, int ipVersion, PacketBuffer packet);
+
+    /**
+     * An ICMP or ICMPv6 error arrived about a packet of this protocol (destination unreachable, packet too
+     * big, time exceeded, parameter problem). Called on the shard that owns the quoted flow: the stack hashes
+     * an error by the datagram it quotes. The packet is lent for the call only.
+     *
+     * @param ipVersion     4 or 6
+     * @param type          the ICMP or ICMPv6 type
+     * @param code          its code
+     * @param info          the 32-bit field after the checksum (next-hop MTU, pointer, ...)
+     * @param packet        the error packet
+     * @param quotedOffset  where the quoted IP header starts in {@code packet.array()}; it runs to
+     *                      {@link PacketBuffer#end()}, usually cut short after the transport header
+     */
+    default void icmpError(int nicId, int ipVersion, int type, int code, int info, PacketBuffer packet,
+                           int quotedOffset) {
+    }
 }
