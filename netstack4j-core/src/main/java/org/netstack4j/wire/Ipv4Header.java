@@ -25,7 +25,7 @@ import java.util.Objects;
  * {@link #totalLength()}: bytes past it (Ethernet padding) are not payload. The header checksum is not
  * checked by {@code wrap}; callers that do not trust the link call {@link #isChecksumValid()}.
  */
-public final class Ipv4Header {
+public final class Ipv4Header extends WireView {
     /** Bytes in a header without options. */
     public static final int MIN_LENGTH = 20;
     /** Bytes in a header with the most options (IHL 15). */
@@ -65,9 +65,6 @@ public final class Ipv4Header {
     /** Router Alert (RFC 2113). */
     public static final int OPTION_ROUTER_ALERT = 148;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
     private int headerLength;
     private int totalLength;
 
@@ -85,6 +82,7 @@ public final class Ipv4Header {
      *         option's length is below 2 or runs past the header
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
@@ -124,31 +122,7 @@ public final class Ipv4Header {
      * @throws MalformedPacketException if the header is malformed
      */
     public static Ipv4Header parse(byte[] packet) {
-        Ipv4Header h = new Ipv4Header();
-        ParseResult r = h.wrap(packet, 0, packet.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, packet.length + "-byte IPv4 packet");
-        }
-        return h;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("Ipv4Header is not wrapped around a valid packet");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the header. */
-    public int offset() {
-        bytes();
-        return offset;
+        return parseWhole(new Ipv4Header(), packet, "IPv4 packet");
     }
 
     /** Always 4 after a successful wrap. */
@@ -409,7 +383,7 @@ public final class Ipv4Header {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "Ipv4Header[unwrapped]";
         }
         return "Ipv4Header[" + source() + " > " + destination() + ", proto " + protocol() + ", ttl " + ttl()

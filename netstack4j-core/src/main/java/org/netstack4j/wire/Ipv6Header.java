@@ -22,7 +22,7 @@ import java.util.Objects;
  * payload (link padding) are not part of the packet. Jumbograms (RFC 2675: payload length 0 and a Jumbo
  * Payload option) are not supported: a payload length of 0 means an empty payload.
  */
-public final class Ipv6Header {
+public final class Ipv6Header extends WireView {
     /** Bytes in the fixed header. */
     public static final int LENGTH = 40;
     /** The version nibble. */
@@ -53,10 +53,6 @@ public final class Ipv6Header {
     /** Next header: destination options (RFC 8200 section 4.6). */
     public static final int NEXT_HEADER_DESTINATION_OPTIONS = 60;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
-
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
     public Ipv6Header() {
     }
@@ -69,6 +65,7 @@ public final class Ipv6Header {
      *         runs past {@code length}
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
@@ -94,31 +91,7 @@ public final class Ipv6Header {
      * @throws MalformedPacketException if the header is malformed
      */
     public static Ipv6Header parse(byte[] packet) {
-        Ipv6Header h = new Ipv6Header();
-        ParseResult r = h.wrap(packet, 0, packet.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, packet.length + "-byte IPv6 packet");
-        }
-        return h;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("Ipv6Header is not wrapped around a valid packet");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the header. */
-    public int offset() {
-        bytes();
-        return offset;
+        return parseWhole(new Ipv6Header(), packet, "IPv6 packet");
     }
 
     /** Always 6 after a successful wrap. */
@@ -287,7 +260,7 @@ public final class Ipv6Header {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "Ipv6Header[unwrapped]";
         }
         return "Ipv6Header[" + source() + " > " + destination() + ", next " + nextHeader() + ", hlim " + hopLimit()

@@ -33,7 +33,7 @@ import java.util.Objects;
  * <p>Sequence and acknowledgment numbers are returned as {@code int}s holding the 32 bits; compare
  * them with {@link SeqNum}.
  */
-public final class TcpHeader {
+public final class TcpHeader extends WireView {
     /** Length of the header without options. */
     public static final int MIN_LENGTH = 20;
     /** Largest header length (data offset 15). */
@@ -76,9 +76,6 @@ public final class TcpHeader {
     private static final int URGENT_POINTER = 18;
     private static final int ALL_FLAGS = 0x1ff;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
     private int headerLength;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
@@ -94,6 +91,7 @@ public final class TcpHeader {
      *         header runs past the segment; {@link ParseResult#TCP_BAD_OPTION_LENGTH} for a malformed option
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         this.buffer = null;
         Objects.checkFromIndexSize(offset, length, buffer.length);
@@ -121,12 +119,7 @@ public final class TcpHeader {
      * @throws MalformedPacketException if the bytes are rejected
      */
     public static TcpHeader parse(byte[] b) {
-        TcpHeader h = new TcpHeader();
-        ParseResult r = h.wrap(b, 0, b.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, "TCP segment of " + b.length + " bytes");
-        }
-        return h;
+        return parseWhole(new TcpHeader(), b, "TCP segment");
     }
 
     /**
@@ -150,17 +143,6 @@ public final class TcpHeader {
         Bytes.put16(b, offset + WINDOW, window);
         Bytes.put16(b, offset + CHECKSUM, 0);
         Bytes.put16(b, offset + URGENT_POINTER, urgentPointer);
-    }
-
-    /** The wrapped array. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first header byte in {@link #buffer()}. */
-    public int offset() {
-        bytes();
-        return offset;
     }
 
     /** Source Port. */
@@ -394,14 +376,6 @@ public final class TcpHeader {
                 segmentLength());
     }
 
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("TcpHeader used without a successful wrap");
-        }
-        return b;
-    }
-
     /** tcpdump-style flag letters: S, F, R, P, U, E, W, A as ".", e.g. {@code S.} for SYN-ACK. */
     static String flagLetters(int flags) {
         StringBuilder s = new StringBuilder();
@@ -437,7 +411,7 @@ public final class TcpHeader {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "TcpHeader[unwrapped]";
         }
         return "TcpHeader[" + sourcePort() + " > " + destinationPort() + " [" + flagLetters(flags()) + "] seq "
