@@ -254,7 +254,7 @@ public final class Ipv4Header extends WireView {
 
     /** True when the header checksum verifies (the one's-complement sum of the header is 0xffff). */
     public boolean isChecksumValid() {
-        return Checksum.partial(bytes(), offset, headerLength, 0) == 0xffff;
+        return Checksum.verify(bytes(), offset, headerLength, 0);
     }
 
     /** The header checksum the header should carry, computed over its current bytes. */
@@ -326,8 +326,7 @@ public final class Ipv4Header extends WireView {
      * field itself.
      */
     public static int checksum(byte[] b, int offset, int headerLength) {
-        int sum = Checksum.partial(b, offset, 10, 0);
-        return Checksum.finish(Checksum.partial(b, offset + 12, headerLength - 12, sum));
+        return Checksum.computeSkippingField(b, offset, headerLength, 10, 0);
     }
 
     /**

@@ -337,9 +337,7 @@ public final class TcpHeader extends WireView {
      */
     public int computeChecksum(int pseudoHeaderSum) {
         byte[] b = bytes();
-        int sum = Checksum.partial(b, offset, CHECKSUM, pseudoHeaderSum);
-        sum = Checksum.partial(b, offset + CHECKSUM + 2, length - CHECKSUM - 2, sum);
-        return Checksum.finish(sum);
+        return Checksum.computeSkippingField(b, offset, length, CHECKSUM, pseudoHeaderSum);
     }
 
     /** {@link #computeChecksum} over IPv4 with the given addresses. */

@@ -150,9 +150,7 @@ public final class UdpHeader extends WireView {
      */
     public int computeChecksum(int pseudoHeaderSum) {
         byte[] b = bytes();
-        int sum = Checksum.partial(b, offset, CHECKSUM, pseudoHeaderSum);
-        sum = Checksum.partial(b, offset + LENGTH, length - LENGTH, sum);
-        int checksum = Checksum.finish(sum);
+        int checksum = Checksum.computeSkippingField(b, offset, length, CHECKSUM, pseudoHeaderSum);
         return checksum == 0 ? 0xffff : checksum;
     }
 
