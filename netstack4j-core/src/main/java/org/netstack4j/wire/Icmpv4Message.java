@@ -28,7 +28,7 @@ public final class Icmpv4Message {
     /** Smallest error message: the fixed header and a minimal (20-octet) invoking IPv4 header. */
     public static final int ERROR_MIN_LENGTH = HEADER_LENGTH + 20;
     /** IPv4 protocol number of ICMP. */
-    public static final int PROTOCOL_NUMBER = 1;
+    public static final int PROTOCOL_NUMBER = IpProtocol.ICMP;
 
     /** Type 0: echo reply. */
     public static final int TYPE_ECHO_REPLY = 0;

@@ -41,7 +41,7 @@ public final class Icmpv6Message {
     /** Redirect without options. */
     public static final int REDIRECT_LENGTH = 40;
     /** IPv6 next-header value of ICMPv6, also used in the checksum's pseudo-header. */
-    public static final int NEXT_HEADER = 58;
+    public static final int NEXT_HEADER = IpProtocol.ICMPV6;
     /** A {@code linkLayerAddress} argument of the NDP writers meaning "include no link-layer address option". */
     public static final long NO_LINK_LAYER_ADDRESS = -1L;
 

@@ -36,13 +36,13 @@ public final class Ipv4Header extends WireView {
     public static final int VERSION = 4;
 
     /** Protocol number of ICMP. */
-    public static final int PROTOCOL_ICMP = 1;
+    public static final int PROTOCOL_ICMP = IpProtocol.ICMP;
     /** Protocol number of IGMP. */
-    public static final int PROTOCOL_IGMP = 2;
+    public static final int PROTOCOL_IGMP = IpProtocol.IGMP;
     /** Protocol number of TCP. */
-    public static final int PROTOCOL_TCP = 6;
+    public static final int PROTOCOL_TCP = IpProtocol.TCP;
     /** Protocol number of UDP. */
-    public static final int PROTOCOL_UDP = 17;
+    public static final int PROTOCOL_UDP = IpProtocol.UDP;
 
     /** Don't Fragment, as a bit of the flags/fragment offset word (for {@link #write}). */
     public static final int FLAG_DONT_FRAGMENT = 0x4000;

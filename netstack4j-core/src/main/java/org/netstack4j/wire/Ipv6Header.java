@@ -33,25 +33,25 @@ public final class Ipv6Header extends WireView {
     public static final int MAX_FLOW_LABEL = 0xf_ffff;
 
     /** Next header: hop-by-hop options (RFC 8200 section 4.3). */
-    public static final int NEXT_HEADER_HOP_BY_HOP = 0;
+    public static final int NEXT_HEADER_HOP_BY_HOP = IpProtocol.HOP_BY_HOP;
     /** Next header: TCP. */
-    public static final int NEXT_HEADER_TCP = 6;
+    public static final int NEXT_HEADER_TCP = IpProtocol.TCP;
     /** Next header: UDP. */
-    public static final int NEXT_HEADER_UDP = 17;
+    public static final int NEXT_HEADER_UDP = IpProtocol.UDP;
     /** Next header: routing header (RFC 8200 section 4.4). */
-    public static final int NEXT_HEADER_ROUTING = 43;
+    public static final int NEXT_HEADER_ROUTING = IpProtocol.ROUTING;
     /** Next header: fragment header (RFC 8200 section 4.5). */
-    public static final int NEXT_HEADER_FRAGMENT = 44;
+    public static final int NEXT_HEADER_FRAGMENT = IpProtocol.FRAGMENT;
     /** Next header: Encapsulating Security Payload (RFC 4303); opaque, ends the header chain. */
-    public static final int NEXT_HEADER_ESP = 50;
+    public static final int NEXT_HEADER_ESP = IpProtocol.ESP;
     /** Next header: Authentication Header (RFC 4302). */
-    public static final int NEXT_HEADER_AUTHENTICATION = 51;
+    public static final int NEXT_HEADER_AUTHENTICATION = IpProtocol.AUTHENTICATION;
     /** Next header: ICMPv6. */
-    public static final int NEXT_HEADER_ICMPV6 = 58;
+    public static final int NEXT_HEADER_ICMPV6 = IpProtocol.ICMPV6;
     /** Next header: no next header (RFC 8200 section 4.7). */
-    public static final int NEXT_HEADER_NONE = 59;
+    public static final int NEXT_HEADER_NONE = IpProtocol.NO_NEXT_HEADER;
     /** Next header: destination options (RFC 8200 section 4.6). */
-    public static final int NEXT_HEADER_DESTINATION_OPTIONS = 60;
+    public static final int NEXT_HEADER_DESTINATION_OPTIONS = IpProtocol.DESTINATION_OPTIONS;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
     public Ipv6Header() {

@@ -41,7 +41,7 @@ public final class TcpHeader extends WireView {
     /** Largest options region. */
     public static final int MAX_OPTIONS_LENGTH = MAX_LENGTH - MIN_LENGTH;
     /** IP protocol / IPv6 next-header number of TCP. */
-    public static final int PROTOCOL = 6;
+    public static final int PROTOCOL = IpProtocol.TCP;
 
     /** FIN: no more data from the sender. */
     public static final int FIN = 0x001;

@@ -28,7 +28,7 @@ public final class UdpHeader extends WireView {
     /** Length of the UDP header in bytes. */
     public static final int LENGTH = 8;
     /** IP protocol / IPv6 next-header number of UDP. */
-    public static final int PROTOCOL = 17;
+    public static final int PROTOCOL = IpProtocol.UDP;
     /** Largest value of the Length field. */
     public static final int MAX_LENGTH = 0xffff;
 
