@@ -15,6 +15,8 @@ public final class IpProtocol {
     public static final int TCP = 6;
     /** UDP (RFC 768). */
     public static final int UDP = 17;
+    /** Datagram Congestion Control Protocol (RFC 4340); ports where TCP and UDP have them. */
+    public static final int DCCP = 33;
     /** IPv6 routing header (RFC 8200 section 4.4). */
     public static final int ROUTING = 43;
     /** IPv6 fragment header (RFC 8200 section 4.5). */
@@ -29,6 +31,11 @@ public final class IpProtocol {
     public static final int NO_NEXT_HEADER = 59;
     /** IPv6 destination options (RFC 8200 section 4.6). */
     public static final int DESTINATION_OPTIONS = 60;
+
+    /** Stream Control Transmission Protocol (RFC 9260); ports where TCP and UDP have them. */
+    public static final int SCTP = 132;
+    /** UDP-Lite (RFC 3828); the UDP header layout. */
+    public static final int UDP_LITE = 136;
 
     private IpProtocol() {
     }

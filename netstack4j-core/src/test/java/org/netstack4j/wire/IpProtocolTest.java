@@ -8,9 +8,10 @@ class IpProtocolTest {
     @Test
     void numbersAreTheIanaAssignments() {
         assertThat(new int[] {IpProtocol.HOP_BY_HOP, IpProtocol.ICMP, IpProtocol.IGMP, IpProtocol.TCP, IpProtocol.UDP,
-                IpProtocol.ROUTING, IpProtocol.FRAGMENT, IpProtocol.ESP, IpProtocol.AUTHENTICATION, IpProtocol.ICMPV6,
-                IpProtocol.NO_NEXT_HEADER, IpProtocol.DESTINATION_OPTIONS})
-                .containsExactly(0, 1, 2, 6, 17, 43, 44, 50, 51, 58, 59, 60);
+                IpProtocol.DCCP, IpProtocol.ROUTING, IpProtocol.FRAGMENT, IpProtocol.ESP, IpProtocol.AUTHENTICATION,
+                IpProtocol.ICMPV6, IpProtocol.NO_NEXT_HEADER, IpProtocol.DESTINATION_OPTIONS, IpProtocol.SCTP,
+                IpProtocol.UDP_LITE})
+                .containsExactly(0, 1, 2, 6, 17, 33, 43, 44, 50, 51, 58, 59, 60, 132, 136);
     }
 
     @Test
