@@ -58,9 +58,7 @@ public final class ArpMessage extends WireView {
         if (length < LENGTH) {
             return ParseResult.TRUNCATED;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         return ParseResult.OK;
     }
 

@@ -102,9 +102,7 @@ public final class EthernetHeader extends WireView {
             }
             type = next;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         this.headerLength = header;
         this.etherType = type;
         this.outerTagOffset = outer;

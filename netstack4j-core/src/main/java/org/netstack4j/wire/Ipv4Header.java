@@ -107,9 +107,7 @@ public final class Ipv4Header extends WireView {
                 return options;
             }
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         this.headerLength = header;
         this.totalLength = total;
         return ParseResult.OK;

@@ -40,9 +40,7 @@ public final class Ipv6FragmentHeader extends WireView {
         if (length < LENGTH) {
             return ParseResult.TRUNCATED;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         return ParseResult.OK;
     }
 

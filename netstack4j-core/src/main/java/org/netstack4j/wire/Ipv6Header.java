@@ -78,9 +78,7 @@ public final class Ipv6Header extends WireView {
         if (Bytes.u16(buffer, offset + 4) > length - LENGTH) {
             return ParseResult.IPV6_BAD_PAYLOAD_LENGTH;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         return ParseResult.OK;
     }
 

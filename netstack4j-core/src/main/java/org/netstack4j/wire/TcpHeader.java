@@ -106,9 +106,7 @@ public final class TcpHeader extends WireView {
         if (!options.isOk()) {
             return options;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         this.headerLength = hl;
         return ParseResult.OK;
     }

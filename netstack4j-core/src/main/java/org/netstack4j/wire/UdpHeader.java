@@ -61,9 +61,7 @@ public final class UdpHeader extends WireView {
         if (datagramLength < LENGTH || datagramLength > length) {
             return ParseResult.UDP_BAD_LENGTH;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = datagramLength;
+        accept(buffer, offset, datagramLength);
         return ParseResult.OK;
     }
 

@@ -25,6 +25,13 @@ abstract sealed class WireView
      */
     public abstract ParseResult wrap(byte[] buffer, int offset, int length);
 
+    /** Records a range the view's {@code wrap} accepted; from here on the accessors read it. */
+    final void accept(byte[] buffer, int offset, int length) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+    }
+
     /** The array this view reads. */
     public final byte[] buffer() {
         return bytes();
