@@ -174,6 +174,9 @@ public final class Stack implements AutoCloseable {
      * the reply, or exceptionally with a {@link TimeoutException} after {@code timeout}.
      */
     public CompletableFuture<PingReply> ping(Ipv4Address destination, byte[] payload, Duration timeout) {
+        if (payload.length > 65535 - 28) {
+            throw new IllegalArgumentException("echo data of " + payload.length + " bytes does not fit an IPv4 packet");
+        }
         int seq = pings.nextSequence();
         long low = destination.value() & 0xffff_ffffL;
         StackLoop shard = shards[Math.floorMod(Long.hashCode(low), shards.length)];
@@ -189,6 +192,9 @@ public final class Stack implements AutoCloseable {
 
     /** Sends an ICMPv6 echo request; see {@link #ping(Ipv4Address, byte[], Duration)}. */
     public CompletableFuture<PingReply> ping(Ipv6Address destination, byte[] payload, Duration timeout) {
+        if (payload.length > 65535 - 8) {
+            throw new IllegalArgumentException("echo data of " + payload.length + " bytes does not fit an IPv6 packet");
+        }
         int seq = pings.nextSequence();
         StackLoop shard = shards[Math.floorMod(Long.hashCode(destination.low()), shards.length)];
         CompletableFuture<PingReply> f = pings.register(true, destination.high(), destination.low(), seq,
@@ -205,11 +211,12 @@ public final class Stack implements AutoCloseable {
     /**
      * Routes and sends a complete IPv4 or IPv6 packet built by the caller. Its source address must be one
      * of the outgoing NIC's unless that NIC is in spoofing mode. Completes with true when the packet went to
-     * the link (or waits for neighbour resolution), false when it was dropped (the reason is counted).
+     * the link (or waits for neighbour resolution), false when it was dropped (the reason is counted) or
+     * is longer than any IP packet.
      */
     public CompletableFuture<Boolean> writePacket(byte[] ipPacket) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
-        if (ipPacket.length == 0) {
+        if (ipPacket.length == 0 || ipPacket.length > 65535 + 40) {
             f.complete(false);
             return f;
         }
