@@ -36,4 +36,18 @@ class StackNeighbourTest {
             assertThat(failed.get(StackCounter.NEIGHBOUR_RESOLUTION_FAILED)).isEqualTo(3);
         }
     }
+
+    @Test
+    void offLinkDestinationsResolveTheDefaultGatewayNotTheDestination() throws Exception {
+        try (RawPeer r = new RawPeer(true, org.netstack4j.time.Clock.system(), Stack.builder().shards(2))) {
+            Ipv4Address gateway = Ipv4Address.parse("10.0.0.254");
+            r.stack.addDefaultRoute(gateway, 1);
+            r.stack.ping(Ipv4Address.parse("203.0.113.9"), new byte[8], Duration.ofSeconds(30));
+            byte[] request = r.await(p -> p.length >= 28 && (p[7] & 0xff) == 1
+                    && org.netstack4j.wire.Bytes.i32(p, 24) == gateway.value());
+            assertThat(request).as("ARP request for the gateway").isNotNull();
+            assertThat(r.stack.routes().lookup(Ipv4Address.parse("10.0.0.9")).hasGateway())
+                    .as("the subnet stays on-link (longest prefix wins)").isFalse();
+        }
+    }
 }
