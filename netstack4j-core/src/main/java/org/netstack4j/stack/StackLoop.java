@@ -13,7 +13,6 @@ import org.netstack4j.network.arp.ArpOutput;
 import org.netstack4j.network.ndp.NdpHandler;
 import org.netstack4j.network.ndp.NdpOutput;
 import org.netstack4j.network.neighbour.LinkAddresses;
-import org.netstack4j.network.neighbour.SendResult;
 import org.netstack4j.time.Clock;
 import org.netstack4j.time.TimerWheel;
 
@@ -246,7 +245,10 @@ final class StackLoop implements Runnable {
         } catch (RuntimeException e) {
             // A bug, not bad input (parsers reject that): count it and keep the loop alive.
             count(StackCounter.INTERNAL_ERROR);
-            LOG.log(System.Logger.Level.WARNING, "packet processing failed", e);
+            long n = counters[StackCounter.INTERNAL_ERROR.ordinal()];
+            if ((n & (n - 1)) == 0) { // the 1st, 2nd, 4th, 8th ...: never a log line per packet
+                LOG.log(System.Logger.Level.WARNING, "packet processing failed (" + n + " so far)", e);
+            }
         }
     }
 
@@ -305,7 +307,7 @@ final class StackLoop implements Runnable {
             p.remoteLinkAddress(LinkAddresses.ipv4Multicast(nextHop));
             write(nic, p);
         } else if (nic.home() == this) {
-            resolved(nic.arp.send(nextHop, p, now()));
+            nic.arp.send(nextHop, p, now()); // a drop is counted by the neighbour cache, by reason
         } else {
             nic.home().offerResolve(ShardQueue.RESOLVE_IPV4, nic, p, 0, nextHop & 0xffff_ffffL);
         }
@@ -321,14 +323,10 @@ final class StackLoop implements Runnable {
             p.remoteLinkAddress(LinkAddresses.ipv6Multicast(l));
             write(nic, p);
         } else if (nic.home() == this) {
-            resolved(nic.ndp.send(h, l, p, now()));
+            nic.ndp.send(h, l, p, now());
         } else {
             nic.home().offerResolve(ShardQueue.RESOLVE_IPV6, nic, p, h, l);
         }
-    }
-
-    private void resolved(SendResult r) {
-        // DROPPED is counted by the neighbour cache, by reason.
     }
 
     static void write(Nic nic, PacketBuffer p) {
