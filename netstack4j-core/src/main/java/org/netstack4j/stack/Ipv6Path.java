@@ -304,9 +304,13 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         long dh = errorHeader.destinationAddressHigh();
         long dl = errorHeader.destinationAddressLow();
         int icmpType = -1;
-        if (upperLayer == Icmpv6Message.NEXT_HEADER && errorChain.walk(errorHeader).isOk()
-                && errorChain.upperLayerLength() > 0) {
-            icmpType = b[errorChain.upperLayerOffset()] & 0xff;
+        if (upperLayer == Icmpv6Message.NEXT_HEADER && errorChain.walk(errorHeader).isOk()) {
+            if (errorChain.isFragment() && !errorChain.isFirstFragment()) {
+                // A later fragment's data is not an ICMPv6 header: its "type" octet means nothing.
+                upperLayer = Ipv6Header.NEXT_HEADER_FRAGMENT;
+            } else if (errorChain.upperLayerLength() > 0) {
+                icmpType = b[errorChain.upperLayerOffset()] & 0xff;
+            }
         }
         if (!IcmpErrorRules.mayGenerateIcmpv6Error(sh, sl, dh, dl, upperLayer, icmpType,
                 Nic.isGroup(p.localLinkAddress()), type, code)) {
@@ -348,6 +352,23 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
     public void reassemblyTimedOut(PacketBuffer firstFragment) {
         sendError(null, firstFragment, Ipv6Header.NEXT_HEADER_FRAGMENT, Icmpv6Message.TYPE_TIME_EXCEEDED,
                 Icmpv6Message.TIME_EXCEEDED_REASSEMBLY, 0);
+    }
+
+    /**
+     * RFC 8200 4.5: a fragment that would make the packet longer than 65535 bytes is answered with a
+     * parameter problem pointing at its fragment offset, one whose length is not a multiple of 8 (M set)
+     * with one pointing at the payload length.
+     */
+    @Override
+    public void fragmentRejected(PacketBuffer fragment, ReassemblyStatus reason) {
+        int at = fragment.networkOffset() == PacketBuffer.UNSET ? fragment.start() : fragment.networkOffset();
+        if (!errorHeader.wrap(fragment.array(), at, fragment.end() - at).isOk()
+                || !errorChain.walk(errorHeader).isOk() || !errorChain.hasFragmentHeader()) {
+            return;
+        }
+        int pointer = reason == ReassemblyStatus.TOO_BIG ? errorChain.fragmentHeaderOffset() + 2 - at : 4;
+        sendError(null, fragment, errorChain.upperLayerProtocol(), Icmpv6Message.TYPE_PARAMETER_PROBLEM,
+                Icmpv6Message.PARAMETER_PROBLEM_HEADER_FIELD, pointer);
     }
 
     // --- output ----------------------------------------------------------------------------------------

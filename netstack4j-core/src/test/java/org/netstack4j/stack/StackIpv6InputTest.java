@@ -95,6 +95,22 @@ class StackIpv6InputTest {
     }
 
     @Test
+    void aFragmentBeyond65535BytesIsAnsweredWithAParameterProblemAtItsOffset() throws Exception {
+        try (RawPeer r = new RawPeer(false, Clock.system(), Stack.builder().shards(1))) {
+            byte[] fragment = new byte[8 + 16];
+            fragment[0] = (byte) Icmpv6Message.NEXT_HEADER;
+            Bytes.put16(fragment, 2, 65528); // offset 65528 (already in 8-byte units << 3), M = 0
+            Bytes.put32(fragment, 4, 99);
+            r.send(ipv6(Ipv6Header.NEXT_HEADER_FRAGMENT, fragment, 1));
+            byte[] problem = r.await(p -> isIcmpv6(p, Icmpv6Message.TYPE_PARAMETER_PROBLEM));
+            assertThat(problem).isNotNull();
+            assertThat(problem[41]).isEqualTo((byte) Icmpv6Message.PARAMETER_PROBLEM_HEADER_FIELD);
+            assertThat(Bytes.i32(problem, 44)).as("points at the fragment offset").isEqualTo(42);
+            assertThat(r.stack.stats().get(StackCounter.IPV6_FRAGMENT_DROPPED)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aTimedOutFragmentOfAnIcmpErrorIsNeverAnsweredWithAnError() throws Exception {
         ManualClock clock = new ManualClock();
         try (RawPeer r = new RawPeer(false, clock, Stack.builder().shards(1))) {
