@@ -12,14 +12,18 @@ public final class Timer {
     static final int IDLE = -1;
     /** {@link #slot} of a due timer waiting in the wheel's firing list. */
     static final int EXPIRING = -2;
+    /** {@link #slot} of a timer beyond the wheel's current revolution, held in its overflow heap. */
+    static final int OVERFLOW = -3;
 
     final TimerHandler handler;
     TimerWheel wheel;
     long deadline;
     /** The wheel tick whose slot holds this timer. */
     long tick;
-    /** Slot index, {@link #IDLE} or {@link #EXPIRING}. */
+    /** Slot index, {@link #IDLE}, {@link #EXPIRING} or {@link #OVERFLOW}. */
     int slot = IDLE;
+    /** Position in the overflow heap while {@link #slot} is {@link #OVERFLOW}. */
+    int heapIndex;
     /** Non-zero when armed during a wheel's advance: the pass number, so that pass does not fire it. */
     long armedInPass;
     Timer prev;

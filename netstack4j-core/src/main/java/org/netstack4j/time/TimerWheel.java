@@ -1,25 +1,29 @@
 package org.netstack4j.time;
 
+import java.util.Arrays;
+
 /**
  * A hashed timing wheel for one shard: many timers, cheap to arm and cancel, fired in deadline order
  * when the shard's loop calls {@link #advanceTo(long)}. Single-threaded, sans-I/O: it never reads a
  * clock itself; the loop passes the time in and waits until {@link #nextDeadline()}.
  *
- * <p>Time is cut into ticks of {@code tickNanos}; a timer lives in slot {@code tick mod slots} of the
- * tick its deadline falls in. A slot holds timers of several revolutions (long delays simply carry a
- * later tick and are skipped until their revolution comes), so there is no upper bound on a delay.
- * The tick is only the hashing granularity: a timer fires at the first {@code advanceTo(now)} with
- * {@code now >= deadline}, never earlier, and timers due in the same call fire in deadline order
- * (ties in the order they were scheduled).
+ * <p>Time is cut into ticks of {@code tickNanos}. Timers due within the current revolution of
+ * {@code slots} ticks live in slot {@code tick mod slots}, so every slot holds a single tick's timers;
+ * timers due later wait in an overflow heap ordered by deadline and move into the wheel as their
+ * revolution comes, so a delay has no upper bound and never costs a scan of far timers. The tick is only
+ * the hashing granularity: a timer fires at the first {@code advanceTo(now)} with {@code now >= deadline},
+ * never earlier, and timers due in the same call fire in deadline order (ties in the order they were
+ * scheduled).
  *
  * <p>Timers are intrusive ({@link Timer} is the list node), so {@link #schedule}, {@link #cancel} and
- * firing allocate nothing. Handlers may schedule, reschedule or cancel any timer, including ones due
- * in the same call; a timer armed from a handler for a deadline that has already passed fires in the
- * <em>next</em> {@code advanceTo}, so a handler that re-arms itself "now" cannot loop forever.
+ * firing allocate nothing (the overflow heap's array grows, amortised, with the number of far timers).
+ * Handlers may schedule, reschedule or cancel any timer, including ones due in the same call; a timer
+ * armed from a handler for a deadline that has already passed fires in the <em>next</em>
+ * {@code advanceTo}, so a handler that re-arms itself "now" cannot loop forever.
  *
- * <p>Cost: schedule and cancel are O(1); {@code advanceTo} visits only ticks that hold due timers;
- * finding the next due tick after the earliest timer fired or was cancelled scans forward at most one
- * revolution of slots (and, when nothing is due within a revolution, every pending timer once).
+ * <p>Cost: schedule and cancel are O(1) within the revolution, O(log far timers) beyond it; finding the
+ * next due tick scans an occupancy bitmap (one bit per slot); {@code advanceTo} visits only ticks that
+ * hold due timers.
  */
 public final class TimerWheel {
     private final long tickNanos;
@@ -28,18 +32,20 @@ public final class TimerWheel {
     private final Timer[] heads;
     private final Timer[] tails;
     private final int[] counts;
+    /** One bit per slot: set while the slot holds timers. */
+    private final long[] occupied;
 
-    /** Timers scheduled, due ones waiting to fire included. */
+    /** Timers scheduled: in slots, in the overflow heap and due ones waiting to fire. */
     private int size;
-    /** Timers in slots (not in the firing list). */
+    /** Timers in slots. */
     private int slotted;
+    /** Timers beyond the current revolution, a binary min-heap by deadline. */
+    private Timer[] overflow = new Timer[16];
+    private int overflowSize;
     /** The latest time passed to {@link #advanceTo} (or the start time). */
     private long now;
-    /** No slotted timer has a tick below this. */
+    /** Every slotted timer's tick lies in {@code [floorTick, floorTick + slots)}. */
     private long floorTick;
-    /** Smallest tick of any slotted timer, when {@link #minTickValid}. */
-    private long minTick;
-    private boolean minTickValid;
 
     private Timer expiringHead;
     private Timer expiringTail;
@@ -66,6 +72,7 @@ public final class TimerWheel {
         this.heads = new Timer[n];
         this.tails = new Timer[n];
         this.counts = new int[n];
+        this.occupied = new long[(n + 63) >>> 6];
         this.now = startNanos;
     }
 
@@ -110,16 +117,9 @@ public final class TimerWheel {
         timer.wheel = this;
         timer.deadline = deadlineNanos;
         timer.armedInPass = advancing ? pass : 0;
-        long tick = Math.max(tickOf(deadlineNanos), tickOf(now));
-        timer.tick = tick;
-        link(timer, (int) (tick & mask));
+        timer.tick = Math.max(tickOf(deadlineNanos), tickOf(now));
+        place(timer);
         size++;
-        if (slotted == 1) {
-            minTick = tick;
-            minTickValid = true;
-        } else if (minTickValid && tick < minTick) {
-            minTick = tick;
-        }
     }
 
     /**
@@ -154,10 +154,15 @@ public final class TimerWheel {
         advancing = true;
         pass++;
         try {
-            while (slotted > 0) {
+            while (size > 0) {
                 long tick = nextDueTick();
                 if (tick > target) {
                     break;
+                }
+                if (tick >= floorTick + mask + 1) {
+                    // Nothing left in this revolution: jump to the far timer's, which brings it in.
+                    floorTick = tick;
+                    migrate();
                 }
                 collectDue(tick);
                 fired += fireExpiring();
@@ -165,8 +170,12 @@ public final class TimerWheel {
                     break;
                 }
                 floorTick = tick + 1;
+                migrate();
             }
-            floorTick = Math.max(floorTick, target);
+            if (target > floorTick) {
+                floorTick = target;
+                migrate();
+            }
         } finally {
             advancing = false;
             if (expiringHead != null) {
@@ -184,15 +193,12 @@ public final class TimerWheel {
         if (expiringHead != null) {
             return now;
         }
-        long tick = nextDueTick();
-        if (tick == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
+        if (slotted == 0) {
+            return overflowSize == 0 ? Long.MAX_VALUE : overflow[0].deadline;
         }
         long earliest = Long.MAX_VALUE;
-        for (Timer t = heads[(int) (tick & mask)]; t != null; t = t.next) {
-            if (t.tick == tick && t.deadline < earliest) {
-                earliest = t.deadline;
-            }
+        for (Timer t = heads[(int) (nextSlottedTick() & mask)]; t != null; t = t.next) {
+            earliest = Math.min(earliest, t.deadline);
         }
         return earliest;
     }
@@ -205,37 +211,46 @@ public final class TimerWheel {
         return d < 0 ? 0 : d / tickNanos;
     }
 
-    /** Smallest tick of any slotted timer, or {@link Long#MAX_VALUE} when none. */
+    /** Puts a timer whose {@code tick} is set into its slot, or into the overflow heap when beyond the revolution. */
+    private void place(Timer t) {
+        if (t.tick - floorTick <= mask) {
+            link(t, (int) (t.tick & mask));
+        } else {
+            heapAdd(t);
+        }
+    }
+
+    /** Moves overflow timers that the current revolution now covers into their slots. */
+    private void migrate() {
+        while (overflowSize > 0 && overflow[0].tick - floorTick <= mask) {
+            Timer t = heapRemoveAt(0);
+            link(t, (int) (t.tick & mask));
+        }
+    }
+
+    /** Smallest tick of any scheduled timer that is not firing, or {@link Long#MAX_VALUE}. */
     private long nextDueTick() {
-        if (slotted == 0) {
-            return Long.MAX_VALUE;
+        if (slotted > 0) {
+            return nextSlottedTick(); // overflow timers all lie beyond the revolution
         }
-        if (minTickValid) {
-            return minTick;
-        }
-        // Walk one revolution from the floor: the first tick that finds a timer of its own is the
-        // minimum. Passing every slot also visits every timer, so the fallback minimum comes free.
-        long fallback = Long.MAX_VALUE;
-        for (int i = 0; i <= mask; i++) {
-            long tick = floorTick + i;
-            int s = (int) (tick & mask);
-            if (counts[s] == 0) {
-                continue;
+        return overflowSize == 0 ? Long.MAX_VALUE : overflow[0].tick;
+    }
+
+    /** The tick of the first occupied slot at or after {@link #floorTick} (the wheel holds timers). */
+    private long nextSlottedTick() {
+        int start = (int) (floorTick & mask);
+        int word = start >>> 6;
+        long bits = occupied[word] & (-1L << (start & 63));
+        int words = occupied.length;
+        for (int i = 0; i <= words; i++) {
+            if (bits != 0) {
+                int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
+                return floorTick + ((slot - start) & mask);
             }
-            for (Timer t = heads[s]; t != null; t = t.next) {
-                if (t.tick == tick) {
-                    minTick = tick;
-                    minTickValid = true;
-                    return tick;
-                }
-                if (t.tick < fallback) {
-                    fallback = t.tick;
-                }
-            }
+            word = word + 1 == words ? 0 : word + 1;
+            bits = occupied[word];
         }
-        minTick = fallback;
-        minTickValid = true;
-        return fallback;
+        throw new AssertionError("slotted timers but no occupied slot");
     }
 
     /** Moves the due timers of {@code tick} from its slot to the firing list, sorted by deadline. */
@@ -244,7 +259,7 @@ public final class TimerWheel {
         Timer t = heads[s];
         while (t != null) {
             Timer next = t.next;
-            if (t.tick == tick && t.deadline <= now && t.armedInPass != pass) {
+            if (t.deadline <= now && t.armedInPass != pass) {
                 unlinkFromSlot(t);
                 t.slot = Timer.EXPIRING;
                 t.prev = expiringTail;
@@ -257,9 +272,6 @@ public final class TimerWheel {
                 expiringTail = t;
             }
             t = next;
-        }
-        if (tick == minTick) {
-            minTickValid = false;
         }
         if (expiringHead != null && expiringHead.next != null) {
             expiringHead = sortByDeadline(expiringHead);
@@ -289,19 +301,17 @@ public final class TimerWheel {
         while (expiringHead != null) {
             Timer t = expiringHead;
             unlinkExpiring(t);
-            link(t, (int) (t.tick & mask));
+            place(t);
         }
-        minTickValid = false;
     }
 
     private void remove(Timer t) {
         if (t.slot == Timer.EXPIRING) {
             unlinkExpiring(t);
+        } else if (t.slot == Timer.OVERFLOW) {
+            heapRemoveAt(t.heapIndex);
         } else {
             unlinkFromSlot(t);
-            if (t.tick == minTick) {
-                minTickValid = false;
-            }
         }
         t.slot = Timer.IDLE;
         size--;
@@ -313,6 +323,7 @@ public final class TimerWheel {
         t.prev = tails[s];
         if (tails[s] == null) {
             heads[s] = t;
+            occupied[s >>> 6] |= 1L << s;
         } else {
             tails[s].next = t;
         }
@@ -335,7 +346,9 @@ public final class TimerWheel {
         }
         t.prev = null;
         t.next = null;
-        counts[s]--;
+        if (--counts[s] == 0) {
+            occupied[s >>> 6] &= ~(1L << s);
+        }
         slotted--;
     }
 
@@ -352,6 +365,65 @@ public final class TimerWheel {
         }
         t.prev = null;
         t.next = null;
+    }
+
+    // --- overflow heap: binary min-heap by deadline, each timer knowing its index ------------------
+
+    private void heapAdd(Timer t) {
+        if (overflowSize == overflow.length) {
+            overflow = Arrays.copyOf(overflow, overflowSize * 2);
+        }
+        t.slot = Timer.OVERFLOW;
+        siftUp(overflowSize++, t);
+    }
+
+    private Timer heapRemoveAt(int i) {
+        Timer removed = overflow[i];
+        Timer last = overflow[--overflowSize];
+        overflow[overflowSize] = null;
+        if (i < overflowSize) {
+            siftDown(i, last);
+            if (overflow[i] == last) {
+                siftUp(i, last);
+            }
+        }
+        return removed;
+    }
+
+    private void siftUp(int i, Timer t) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            Timer p = overflow[parent];
+            if (p.deadline <= t.deadline) {
+                break;
+            }
+            overflow[i] = p;
+            p.heapIndex = i;
+            i = parent;
+        }
+        overflow[i] = t;
+        t.heapIndex = i;
+    }
+
+    private void siftDown(int i, Timer t) {
+        int half = overflowSize >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            Timer c = overflow[child];
+            int right = child + 1;
+            if (right < overflowSize && overflow[right].deadline < c.deadline) {
+                child = right;
+                c = overflow[right];
+            }
+            if (t.deadline <= c.deadline) {
+                break;
+            }
+            overflow[i] = c;
+            c.heapIndex = i;
+            i = child;
+        }
+        overflow[i] = t;
+        t.heapIndex = i;
     }
 
     /** Stable merge sort of a singly linked (via {@code next}) list; recursion depth is log n. */

@@ -175,15 +175,25 @@ class RouteTableTest {
             List<Route> all = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 Route r;
-                if (random.nextBoolean()) {
-                    int length = random.nextInt(33);
-                    int prefix = (int) (random.nextInt() & Route.maskLow(false, length));
+                // Half the prefixes extend an earlier one, so that routes nest deeply.
+                Route parent = !all.isEmpty() && random.nextBoolean() ? all.get(random.nextInt(all.size())) : null;
+                boolean ipv6 = parent != null ? parent.isIpv6() : random.nextBoolean();
+                int from = parent != null ? parent.prefixLength() : 0;
+                if (!ipv6) {
+                    int length = from + random.nextInt(33 - from);
+                    long keep = Route.maskLow(false, from);
+                    long bits = (parent != null ? parent.destinationLow() & keep : 0) | (random.nextInt() & 0xffff_ffffL & ~keep);
+                    int prefix = (int) (bits & Route.maskLow(false, length));
                     r = Route.ipv4(new Ipv4Address(prefix), length, null, 1 + random.nextInt(4), random.nextInt(3));
                 } else {
-                    int length = random.nextInt(129);
-                    long high = random.nextLong() & Route.maskHigh(true, length);
-                    long low = random.nextLong() & Route.maskLow(true, length);
-                    r = Route.ipv6(new Ipv6Address(high, low), length, null, 1 + random.nextInt(4), random.nextInt(3));
+                    int length = from + random.nextInt(129 - from);
+                    // Keep the parent's bits, randomise only those past its length.
+                    long keepHigh = Route.maskHigh(true, from);
+                    long keepLow = Route.maskLow(true, from);
+                    long high = (parent != null ? parent.destinationHigh() & keepHigh : 0) | (random.nextLong() & ~keepHigh);
+                    long low = (parent != null ? parent.destinationLow() & keepLow : 0) | (random.nextLong() & ~keepLow);
+                    r = Route.ipv6(new Ipv6Address(high & Route.maskHigh(true, length), low & Route.maskLow(true, length)),
+                            length, null, 1 + random.nextInt(4), random.nextInt(3));
                 }
                 if (t.add(r)) {
                     all.add(r);

@@ -71,6 +71,31 @@ class TimerWheelTest {
     }
 
     @Test
+    void farTimersCanBeCancelledAndRescheduledBeforeTheirRevolution() {
+        long base = clock.nanoTime();
+        Timer[] far = new Timer[20];
+        for (int i = 0; i < far.length; i++) {
+            far[i] = named("far" + i);
+            wheel.schedule(far[i], base + (100 + 7 * i) * MS); // all beyond the 8-tick revolution
+        }
+        for (int i = 0; i < far.length; i += 2) {
+            assertThat(far[i].cancel()).isTrue();
+        }
+        assertThat(wheel.size()).isEqualTo(10);
+        wheel.schedule(far[1], base + 3 * MS); // from the overflow into the current revolution
+        wheel.schedule(far[3], base + 500 * MS); // and further out
+        assertThat(wheel.nextDeadline()).isEqualTo(base + 3 * MS);
+        assertThat(advance(3)).isEqualTo(1);
+        assertThat(wheel.nextDeadline()).isEqualTo(base + (100 + 7 * 5) * MS);
+        for (int i = 0; i < 600; i++) {
+            advance(1);
+        }
+        assertThat(log).containsExactly("far1@8", "far5@140", "far7@154", "far9@168", "far11@182", "far13@196",
+                "far15@210", "far17@224", "far19@238", "far3@505");
+        assertThat(wheel.size()).isZero();
+    }
+
+    @Test
     void aHugeJumpFiresEverythingInDeadlineOrder() {
         long base = clock.nanoTime();
         long[] delays = {50, 3, 1000, 9, 17, 4, 70_000, 8};

@@ -120,7 +120,10 @@ public final class Ipv6Reassembler {
         return ReassemblyStatus.COMPLETE;
     }
 
-    /** Next-header values of IPv6 extension headers (RFC 8200, RFC 7045's list; ESP, opaque, counts as upper layer), after which more headers follow. */
+    /**
+     * Next-header values of IPv6 extension headers (RFC 8200 and RFC 7045's list), after which more headers
+     * follow; ESP is opaque and counts as the upper layer, as {@link Ipv6ExtensionChain} treats it.
+     */
     static boolean isExtensionHeader(int nextHeader) {
         return switch (nextHeader) {
             case Ipv6Header.NEXT_HEADER_HOP_BY_HOP, Ipv6Header.NEXT_HEADER_ROUTING, Ipv6Header.NEXT_HEADER_FRAGMENT,

@@ -298,7 +298,8 @@ public final class NdpHandler {
         long linkOption = linkLayerOption(message.type() == Icmpv6Message.TYPE_NEIGHBOR_ADVERTISEMENT
                 ? NdpOptionCursor.TARGET_LINK_LAYER_ADDRESS : NdpOptionCursor.SOURCE_LINK_LAYER_ADDRESS);
         switch (message.type()) {
-            case Icmpv6Message.TYPE_NEIGHBOR_SOLICITATION -> onSolicitation(srcHigh, srcLow, dstHigh, dstLow, linkOption, now);
+            case Icmpv6Message.TYPE_NEIGHBOR_SOLICITATION ->
+                    onSolicitation(srcHigh, srcLow, dstHigh, dstLow, linkOption, now);
             case Icmpv6Message.TYPE_NEIGHBOR_ADVERTISEMENT -> onAdvertisement(dstHigh, linkOption, now);
             case Icmpv6Message.TYPE_ROUTER_ADVERTISEMENT -> {
                 if (!isLinkLocal(srcHigh)) {

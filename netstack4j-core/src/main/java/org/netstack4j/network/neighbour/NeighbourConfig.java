@@ -167,7 +167,8 @@ public final class NeighbourConfig {
     @Override
     public String toString() {
         return "NeighbourConfig[entries=" + maxEntries + ", queue=" + maxQueuedPerEntry + "/" + maxQueuedTotal
-                + ", retransmit=" + retransmitTime + "ns, solicit=" + maxMulticastSolicitations + "/" + maxUnicastSolicitations
+                + ", retransmit=" + retransmitTime + "ns, solicit=" + maxMulticastSolicitations + "/"
+                + maxUnicastSolicitations
                 + ", reachable=" + baseReachableTime + "ns" + (randomizeReachableTime ? " (randomised)" : "")
                 + ", delay=" + delayFirstProbeTime + "ns, failed=" + failedLifetime + "ns]";
     }
