@@ -37,6 +37,8 @@ public final class Nic {
     private final boolean rxChecksumOffload;
     private final Object lock = new Object();
     private volatile InterfaceAddress[] addresses = new InterfaceAddress[0];
+    /** IPv6 addresses under duplicate address detection, as (high, low) pairs: not ours to use yet. */
+    private volatile long[] tentative = new long[0];
     private volatile boolean enabled = true;
     private volatile boolean removed;
     private volatile boolean promiscuous;
@@ -137,6 +139,9 @@ public final class Nic {
             stack.routes().add(Route.ipv4(address.network().ipv4Address(), address.prefixLength(), null, id, 0));
         }
         if (ethernet) {
+            if (address.ipv6() && stack.dadTransmits() > 0) {
+                markTentative(address.high(), address.low());
+            }
             home.call(() -> {
                 if (address.ipv6()) {
                     ndp.addAddress(address.high(), address.low(), home.now());
@@ -258,14 +263,51 @@ public final class Nic {
 
     boolean isLocalIpv6(long h, long l) {
         if (ethernet && h == LinkAddresses.LINK_LOCAL_PREFIX && l == LinkAddresses.interfaceIdentifier(linkAddress)) {
-            return true;
+            return !isTentative(h, l);
         }
         for (InterfaceAddress x : addresses) {
             if (x.ipv6() && x.high() == h && x.low() == l) {
+                return !isTentative(h, l);
+            }
+        }
+        return false;
+    }
+
+    /** RFC 4862 5.4: a tentative address is neither answered for (NDP aside) nor used as a source. */
+    boolean isTentative(long h, long l) {
+        long[] t = tentative;
+        for (int i = 0; i < t.length; i += 2) {
+            if (t[i] == h && t[i + 1] == l) {
                 return true;
             }
         }
         return false;
+    }
+
+    void markTentative(long h, long l) {
+        synchronized (lock) {
+            if (!isTentative(h, l)) {
+                long[] next = java.util.Arrays.copyOf(tentative, tentative.length + 2);
+                next[tentative.length] = h;
+                next[tentative.length + 1] = l;
+                tentative = next;
+            }
+        }
+    }
+
+    void clearTentative(long h, long l) {
+        synchronized (lock) {
+            long[] t = tentative;
+            for (int i = 0; i < t.length; i += 2) {
+                if (t[i] == h && t[i + 1] == l) {
+                    long[] next = new long[t.length - 2];
+                    System.arraycopy(t, 0, next, 0, i);
+                    System.arraycopy(t, i + 2, next, i, t.length - i - 2);
+                    tentative = next;
+                    return;
+                }
+            }
+        }
     }
 
     /** Multicast groups a host joins: all-nodes and the solicited-node groups of its addresses. */
@@ -314,7 +356,7 @@ public final class Nic {
                 || (dh & 0xff0f_0000_0000_0000L) == 0xff02_0000_0000_0000L;
         InterfaceAddress first = null;
         for (InterfaceAddress x : addresses) {
-            if (x.ipv6()) {
+            if (x.ipv6() && !isTentative(x.high(), x.low())) {
                 if (x.coversIpv6(dh, dl)) {
                     out[0] = x.high();
                     out[1] = x.low();
@@ -325,7 +367,8 @@ public final class Nic {
                 }
             }
         }
-        if (ethernet && (linkScope || first == null)) {
+        if (ethernet && (linkScope || first == null)
+                && !isTentative(LinkAddresses.LINK_LOCAL_PREFIX, LinkAddresses.interfaceIdentifier(linkAddress))) {
             out[0] = LinkAddresses.LINK_LOCAL_PREFIX;
             out[1] = LinkAddresses.interfaceIdentifier(linkAddress);
             return true;
@@ -336,7 +379,7 @@ public final class Nic {
             return true;
         }
         for (InterfaceAddress x : addresses) {
-            if (x.ipv6()) {
+            if (x.ipv6() && !isTentative(x.high(), x.low())) {
                 out[0] = x.high();
                 out[1] = x.low();
                 return true;

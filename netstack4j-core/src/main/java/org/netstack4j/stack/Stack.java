@@ -353,6 +353,10 @@ public final class Stack implements AutoCloseable {
         return shards[Math.floorMod(hash, shards.length)];
     }
 
+    int dadTransmits() {
+        return options.dadTransmits;
+    }
+
     int flowSeed() {
         return flowSeed;
     }

@@ -340,6 +340,9 @@ final class StackLoop implements Runnable {
         nic.arp = new ArpHandler(nic.linkAddress(), o.arpConfig, wheel, smallPool, port, random.split());
         nic.ndp = new NdpHandler(nic.linkAddress(), o.ndpConfig, o.dadTransmits, wheel, smallPool, port,
                 random.split());
+        if (o.dadTransmits > 0) {
+            nic.markTentative(LinkAddresses.LINK_LOCAL_PREFIX, nic.ndp.linkLocalLow());
+        }
         nic.ndp.addLinkLocalAddress(now());
     }
 
@@ -374,7 +377,13 @@ final class StackLoop implements Runnable {
         }
 
         @Override
+        public void addressAssigned(long high, long low) {
+            nic.clearTentative(high, low);
+        }
+
+        @Override
         public void duplicateAddressDetected(long high, long low) {
+            nic.clearTentative(high, low);
             count(StackCounter.IPV6_DUPLICATE_ADDRESS);
             LOG.log(System.Logger.Level.WARNING, "duplicate address detected on NIC " + nic.id() + ": "
                     + new org.netstack4j.wire.Ipv6Address(high, low));

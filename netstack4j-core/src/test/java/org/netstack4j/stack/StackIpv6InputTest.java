@@ -127,6 +127,28 @@ class StackIpv6InputTest {
     }
 
     @Test
+    void aTentativeAddressIsNotAnsweredUntilDuplicateAddressDetectionPasses() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (RawPeer r = new RawPeer(true, clock, Stack.builder().shards(2).dadTransmits(1))) {
+            r.send(echo6(1, 8));
+            Stats before = r.awaitStats(x -> x.get(StackCounter.IPV6_NOT_FOR_US) == 1);
+            assertThat(before.get(StackCounter.IPV6_NOT_FOR_US)).as("tentative: not ours yet").isEqualTo(1);
+            Stats assigned = r.stack.stats();
+            for (int i = 0; i < 30 && assigned.addressesAssigned() < 2; i++) {
+                clock.advance(Duration.ofMillis(500));
+                Thread.sleep(30); // lets the home shard run its timers
+                assigned = r.stack.stats();
+            }
+            assertThat(assigned.addressesAssigned()).isEqualTo(2);
+            r.send(echo6(2, 8));
+            // The reply then waits for NDP to resolve the raw peer, which never answers: count it instead.
+            assertThat(r.awaitStats(x -> x.get(StackCounter.ICMPV6_ECHO_REPLIES_SENT) == 1)
+                    .get(StackCounter.ICMPV6_ECHO_REPLIES_SENT)).isEqualTo(1);
+            assertThat(r.stack.stats().get(StackCounter.IPV6_NOT_FOR_US)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void duplicateAddressDetectionRunsWhenConfiguredAndAddressesBecomeUsable() throws Exception {
         try (TwoStacks s = new TwoStacks(true, 1500, 2, Clock.system(), Stack.builder().dadTransmits(1))) {
             PingReply r = s.a.ping(Ipv6Address.parse("fd00::2"), new byte[24], Duration.ofSeconds(10)).get();
