@@ -35,7 +35,7 @@ public final class PacketBufferPool {
         }
         this.bufferSize = bufferSize;
         this.headroom = headroom;
-        int capacity = Integer.highestOneBit(Math.max(2, maxPooled - 1)) << 1;
+        int capacity = Math.max(2, Integer.highestOneBit(maxPooled - 1) << 1);
         this.mask = capacity - 1;
         this.slots = new AtomicReferenceArray<>(capacity);
         this.seq = new AtomicLongArray(capacity);
