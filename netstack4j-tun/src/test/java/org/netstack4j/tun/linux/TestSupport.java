@@ -75,6 +75,21 @@ final class TestSupport {
         }
     }
 
+    /** What each open fd points at, e.g. {@code 23 -> /dev/net/tun} (for leak reports). */
+    static java.util.Map<Integer, String> openFds() throws IOException {
+        java.util.Map<Integer, String> fds = new java.util.TreeMap<>();
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) s::iterator) {
+                try {
+                    fds.put(Integer.parseInt(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile (the listing's own fd)
+                }
+            }
+        }
+        return fds;
+    }
+
     /** How many open fds point at {@code target} (e.g. {@code /dev/net/tun}, {@code anon_inode:[eventfd]}). */
     static int openFdsTo(String target) throws IOException {
         int n = 0;
