@@ -121,16 +121,13 @@ public final class TunDevice implements AutoCloseable {
     /**
      * Wraps already-open TUN/TAP queue fds, e.g. inherited from a launcher that attached them, or
      * handed over by a VPN service. The channels take ownership: closing them closes the fds. The
-     * fds are switched to non-blocking; their flags (TUN or TAP, packet information, virtio-net
-     * header) are read from the kernel ({@code TUNGETIFF}). When {@code offloads} is not null and the
-     * fds have a virtio-net header, they are requested from the kernel ({@code TUNSETOFFLOAD});
-     * when null, the channels assume the kernel may send super-packets. If this method throws, fds
-     * that no channel took yet stay the caller's.
-     *
-     * @param deliverSuperPackets see {@link TunOptions#deliverSuperPackets()}
+     * fds are switched to non-blocking; TUN or TAP and the virtio-net header are read from the
+     * kernel ({@code TUNGETIFF}, {@code TUNGETVNETHDRSZ}); the packet information header must be
+     * declared in {@code options}. If this method throws, fds that no channel took yet stay the
+     * caller's.
      */
-    public static TunDevice adopt(int[] fds, Set<TunOffload> offloads, boolean deliverSuperPackets)
-            throws IOException {
+    public static TunDevice adopt(int[] fds, AdoptOptions options) throws IOException {
+        Set<TunOffload> offloads = options.offloads();
         if (fds.length == 0) {
             throw new IllegalArgumentException("no fds");
         }
@@ -176,9 +173,8 @@ public final class TunDevice implements AutoCloseable {
             }
         }
         TunMode mode = (flags & IFF_TAP) != 0 ? TunMode.TAP : TunMode.TUN;
-        boolean packetInfo = (flags & IFF_NO_PI) == 0;
-        List<TunChannel> channels = wrap(fds.clone(), name, mode, packetInfo, vnetLength, offloadMask,
-                deliverSuperPackets, false);
+        List<TunChannel> channels = wrap(fds.clone(), name, mode, options.packetInformation(), vnetLength,
+                offloadMask, options.deliverSuperPackets(), false);
         return new TunDevice(name, mode, (flags & IFF_MULTI_QUEUE) != 0, vnetLength, offloadMask, channels);
     }
 
