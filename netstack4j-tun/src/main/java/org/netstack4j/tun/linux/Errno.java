@@ -25,6 +25,7 @@ final class Errno {
     static final int EBADFD = 77;
     static final int ENOTSOCK = 88;
     static final int EMSGSIZE = 90;
+    static final int ENOPROTOOPT = 92;
     static final int EPROTONOSUPPORT = 93;
     static final int EOPNOTSUPP = 95;
     static final int EAFNOSUPPORT = 97;
@@ -61,6 +62,7 @@ final class Errno {
             case EBADFD -> "EBADFD";
             case ENOTSOCK -> "ENOTSOCK";
             case EMSGSIZE -> "EMSGSIZE";
+            case ENOPROTOOPT -> "ENOPROTOOPT";
             case EPROTONOSUPPORT -> "EPROTONOSUPPORT";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EAFNOSUPPORT -> "EAFNOSUPPORT";
