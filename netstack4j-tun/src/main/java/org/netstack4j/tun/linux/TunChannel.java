@@ -45,7 +45,7 @@ public final class TunChannel implements PacketChannel {
     private static final int HOST_GSO_MAX = 65535;
     /** {@code TUN_PKT_STRIP}: the kernel truncated the packet to the read buffer. */
     private static final int TUN_PKT_STRIP = 0x1;
-    private static final int NO_PACKET = Integer.MIN_VALUE;
+    private static final int NO_PACKET = VirtioReceiver.NO_PACKET;
 
     private final FdCore core;
     private final TunMode mode;
@@ -61,8 +61,7 @@ public final class TunChannel implements PacketChannel {
 
     // Reader state: used only by the one reading thread.
     private final MemorySegment readState;
-    private final SuperPacketSplitter splitter = new SuperPacketSplitter();
-    private byte[] readStaging;
+    private final VirtioReceiver receiver;
 
     // Writer state: guarded by writeLock.
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -82,6 +81,7 @@ public final class TunChannel implements PacketChannel {
         this.superPackets = vnetLength > 0 && TunOffload.allowsSuperPackets(offloadMask);
         this.deliverWhole = deliverWhole;
         this.linkHeader = mode == TunMode.TAP ? 14 : 0;
+        this.receiver = new VirtioReceiver(stats, linkHeader, deliverWhole, MAX_SUPER_PACKET + frameHeader);
         this.readState = core.arena().allocate(Libc.callStateLayout());
         this.writeState = core.arena().allocate(Libc.callStateLayout());
         this.writePoll = core.arena().allocate(Libc.POLLFD_SIZE * 2L, 8);
@@ -191,8 +191,8 @@ public final class TunChannel implements PacketChannel {
      */
     private int receive(PacketBuffer buffer, boolean block) throws IOException {
         for (;;) {
-            if (splitter.hasNext()) {
-                return nextSegment(buffer);
+            if (receiver.hasPendingSegments()) {
+                return receiver.nextSegment(buffer);
             }
             int start = buffer.start();
             int frameAt = frameHeader <= start ? start - frameHeader : start;
@@ -206,7 +206,7 @@ public final class TunChannel implements PacketChannel {
                 at = frameAt;
                 length = room;
             } else {
-                target = readStaging();
+                target = receiver.staging();
                 at = 0;
                 length = target.length;
             }
@@ -241,8 +241,8 @@ public final class TunChannel implements PacketChannel {
             }
             int result = vnetLength == 0
                     ? deliverPlain(buffer, dataAt, stored, packetLength)
-                    : deliverWithHeader(buffer, target, at + infoLength, dataAt, stored, packetLength, direct);
-            if (result == NO_PACKET) {
+                    : receiver.deliver(buffer, target, at + infoLength, dataAt, stored, packetLength, direct);
+            if (result == VirtioReceiver.NO_PACKET) {
                 continue; // dropped as malformed, or a super-packet is now being split
             }
             return result;
@@ -254,128 +254,9 @@ public final class TunChannel implements PacketChannel {
         if (stored < packetLength) {
             stats.increment(ChannelStats.READS_TRUNCATED);
         }
-        count(stored);
-        return packetLength;
-    }
-
-    private int deliverWithHeader(PacketBuffer buffer, byte[] src, int header, int dataAt, int stored,
-                                  int packetLength, boolean direct) {
-        int flags = VirtioNetHeader.flags(src, header);
-        int gso = VirtioNetHeader.gsoType(src, header) & ~VirtioNetHeader.GSO_ECN;
-        int gsoSize = VirtioNetHeader.gsoSize(src, header);
-        boolean needsChecksum = (flags & VirtioNetHeader.F_NEEDS_CSUM) != 0;
-        int checksumStart = VirtioNetHeader.checksumStart(src, header);
-        int checksumOffset = VirtioNetHeader.checksumOffset(src, header);
-        if (needsChecksum && checksumStart + checksumOffset + 2 > stored) {
-            stats.increment(ChannelStats.READ_DROPS_MALFORMED);
-            return NO_PACKET;
-        }
-        if (gso != VirtioNetHeader.GSO_NONE) {
-            int type = switch (gso) {
-                case VirtioNetHeader.GSO_TCPV4 -> PacketBuffer.GSO_TCPV4;
-                case VirtioNetHeader.GSO_TCPV6 -> PacketBuffer.GSO_TCPV6;
-                case VirtioNetHeader.GSO_UDP_L4 -> PacketBuffer.GSO_UDP_L4;
-                default -> -1;
-            };
-            if (type < 0 || gsoSize == 0 || !needsChecksum || stored < packetLength) {
-                stats.increment(ChannelStats.READ_DROPS_MALFORMED);
-                return NO_PACKET;
-            }
-            stats.increment(ChannelStats.SUPER_PACKETS_READ);
-            int room = buffer.capacity() - buffer.start();
-            if (deliverWhole && (direct || room >= packetLength)) {
-                int at = direct ? dataAt : buffer.start();
-                if (!direct) {
-                    copyIn(buffer, src, dataAt, packetLength);
-                } else {
-                    buffer.setBounds(dataAt, dataAt + packetLength);
-                }
-                buffer.gso(type, gsoSize);
-                buffer.checksumPartial(at + checksumStart, checksumOffset);
-                count(packetLength);
-                return packetLength;
-            }
-            byte[] from = src;
-            int base = dataAt;
-            if (direct) {
-                // The segments are cut into the caller's buffer, which holds the super-packet: move it aside.
-                from = readStaging();
-                System.arraycopy(src, dataAt, from, 0, packetLength);
-                base = 0;
-            }
-            if (!splitter.start(from, base, base + packetLength, linkHeader, base + checksumStart, gsoSize,
-                    type == PacketBuffer.GSO_UDP_L4)) {
-                stats.increment(ChannelStats.READ_DROPS_MALFORMED);
-            }
-            return NO_PACKET;
-        }
-        int kept;
-        int at;
-        if (direct) {
-            buffer.setBounds(dataAt, dataAt + stored);
-            kept = stored;
-            at = dataAt;
-        } else {
-            at = buffer.start();
-            kept = copyIn(buffer, src, dataAt, stored);
-        }
-        if (kept < packetLength) {
-            stats.increment(ChannelStats.READS_TRUNCATED);
-        }
-        if (needsChecksum) {
-            if (deliverWhole) {
-                buffer.checksumPartial(at + checksumStart, checksumOffset);
-            } else if (checksumStart + checksumOffset + 2 <= kept) {
-                completeChecksum(buffer.array(), at + checksumStart, at + kept, checksumOffset);
-                stats.increment(ChannelStats.CHECKSUMS_COMPLETED);
-            }
-        }
-        count(kept);
-        return packetLength;
-    }
-
-    private int nextSegment(PacketBuffer buffer) {
-        int need = splitter.nextLength();
-        if (buffer.capacity() - buffer.start() < need) {
-            // A buffer too small for one MTU-sized segment: the rest of this super-packet is lost.
-            stats.increment(ChannelStats.READS_TRUNCATED);
-            splitter.clear();
-            buffer.setBounds(buffer.start(), buffer.start());
-            return need;
-        }
-        int length = splitter.next(buffer);
-        stats.increment(ChannelStats.SEGMENTS_SPLIT);
-        count(length);
-        return length;
-    }
-
-    private int copyIn(PacketBuffer buffer, byte[] src, int from, int length) {
-        int start = buffer.start();
-        int kept = Math.min(length, buffer.capacity() - start);
-        System.arraycopy(src, from, buffer.array(), start, kept);
-        buffer.setBounds(start, start + kept);
-        stats.increment(ChannelStats.READ_COPIES);
-        return kept;
-    }
-
-    private void count(int bytes) {
         stats.increment(ChannelStats.PACKETS_READ);
-        stats.add(ChannelStats.BYTES_READ, bytes);
-    }
-
-    /** Completes a partial checksum: the field holds the pseudo-header sum; sum to the end and complement. */
-    static void completeChecksum(byte[] b, int start, int end, int offset) {
-        int field = Checksum.finish(Checksum.partial(b, start, end - start, 0));
-        Bytes.put16(b, start + offset, field == 0 ? 0xffff : field);
-    }
-
-    private byte[] readStaging() {
-        byte[] s = readStaging;
-        if (s == null) {
-            s = new byte[MAX_SUPER_PACKET + frameHeader];
-            readStaging = s;
-        }
-        return s;
+        stats.add(ChannelStats.BYTES_READ, stored);
+        return packetLength;
     }
 
     private IOException readFailure(int errno) {
@@ -432,7 +313,7 @@ public final class TunChannel implements PacketChannel {
                         Errno.EMSGSIZE);
             }
             if (packet.checksumPartial()) {
-                completeChecksum(src, packet.checksumStart(), packet.end(), packet.checksumOffset());
+                VirtioReceiver.completeChecksum(src, packet.checksumStart(), packet.end(), packet.checksumOffset());
             }
         }
         byte[] out;

@@ -1,0 +1,175 @@
+package org.netstack4j.tun.linux;
+
+import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.wire.Bytes;
+import org.netstack4j.wire.Checksum;
+
+/**
+ * The receive side of the virtio-net header: checks the header the kernel (or whoever holds the
+ * other end of an adopted fd) put in front of a packet, and hands the packet on whole with its offload
+ * metadata, or with its partial checksum completed, or cut into segments ({@link SuperPacketSplitter}).
+ * A header that does not fit its packet is a counted drop ({@link ChannelStats#readDropsMalformed()}),
+ * never an exception. One instance per reader.
+ */
+final class VirtioReceiver {
+    /** Returned when nothing is handed to the caller for this packet (dropped, or now being split). */
+    static final int NO_PACKET = Integer.MIN_VALUE;
+
+    private final ChannelStats stats;
+    private final int linkHeader;
+    private final boolean deliverWhole;
+    private final int stagingSize;
+    private final SuperPacketSplitter splitter = new SuperPacketSplitter();
+    private byte[] staging;
+
+    /**
+     * @param linkHeader   bytes of link header in front of the IP header (14 for TAP, 0 for TUN)
+     * @param deliverWhole hand super-packets and partial checksums over instead of finishing them
+     * @param stagingSize  size of the staging array for packets that do not fit the caller's buffer
+     */
+    VirtioReceiver(ChannelStats stats, int linkHeader, boolean deliverWhole, int stagingSize) {
+        this.stats = stats;
+        this.linkHeader = linkHeader;
+        this.deliverWhole = deliverWhole;
+        this.stagingSize = stagingSize;
+    }
+
+    /** True while segments of a split super-packet remain to be handed out. */
+    boolean hasPendingSegments() {
+        return splitter.hasNext();
+    }
+
+    /** The staging array (allocated on first use). */
+    byte[] staging() {
+        byte[] s = staging;
+        if (s == null) {
+            s = new byte[stagingSize];
+            staging = s;
+        }
+        return s;
+    }
+
+    /**
+     * Processes one packet read with its virtio-net header.
+     *
+     * @param buffer       the caller's buffer
+     * @param src          the array the packet was read into (the buffer's, or {@link #staging()})
+     * @param header       index of the virtio-net header in {@code src}
+     * @param dataAt       index of the packet in {@code src}
+     * @param stored       bytes of the packet present in {@code src}
+     * @param packetLength the packet's real length
+     * @param direct       whether {@code src} is the buffer's own array (and the packet is in place)
+     * @return the packet length to report, or {@link #NO_PACKET}
+     */
+    int deliver(PacketBuffer buffer, byte[] src, int header, int dataAt, int stored,
+                                  int packetLength, boolean direct) {
+        int flags = VirtioNetHeader.flags(src, header);
+        int gso = VirtioNetHeader.gsoType(src, header) & ~VirtioNetHeader.GSO_ECN;
+        int gsoSize = VirtioNetHeader.gsoSize(src, header);
+        boolean needsChecksum = (flags & VirtioNetHeader.F_NEEDS_CSUM) != 0;
+        int checksumStart = VirtioNetHeader.checksumStart(src, header);
+        int checksumOffset = VirtioNetHeader.checksumOffset(src, header);
+        if (needsChecksum && checksumStart + checksumOffset + 2 > stored) {
+            stats.increment(ChannelStats.READ_DROPS_MALFORMED);
+            return NO_PACKET;
+        }
+        if (gso != VirtioNetHeader.GSO_NONE) {
+            int type = switch (gso) {
+                case VirtioNetHeader.GSO_TCPV4 -> PacketBuffer.GSO_TCPV4;
+                case VirtioNetHeader.GSO_TCPV6 -> PacketBuffer.GSO_TCPV6;
+                case VirtioNetHeader.GSO_UDP_L4 -> PacketBuffer.GSO_UDP_L4;
+                default -> -1;
+            };
+            if (type < 0 || gsoSize == 0 || !needsChecksum || stored < packetLength) {
+                stats.increment(ChannelStats.READ_DROPS_MALFORMED);
+                return NO_PACKET;
+            }
+            stats.increment(ChannelStats.SUPER_PACKETS_READ);
+            int room = buffer.capacity() - buffer.start();
+            if (deliverWhole && (direct || room >= packetLength)) {
+                int at = direct ? dataAt : buffer.start();
+                if (!direct) {
+                    copyIn(buffer, src, dataAt, packetLength);
+                } else {
+                    buffer.setBounds(dataAt, dataAt + packetLength);
+                }
+                buffer.gso(type, gsoSize);
+                buffer.checksumPartial(at + checksumStart, checksumOffset);
+                count(packetLength);
+                return packetLength;
+            }
+            byte[] from = src;
+            int base = dataAt;
+            if (direct) {
+                // The segments are cut into the caller's buffer, which holds the super-packet: move it aside.
+                from = staging();
+                System.arraycopy(src, dataAt, from, 0, packetLength);
+                base = 0;
+            }
+            if (!splitter.start(from, base, base + packetLength, linkHeader, base + checksumStart, gsoSize,
+                    type == PacketBuffer.GSO_UDP_L4)) {
+                stats.increment(ChannelStats.READ_DROPS_MALFORMED);
+            }
+            return NO_PACKET;
+        }
+        int kept;
+        int at;
+        if (direct) {
+            buffer.setBounds(dataAt, dataAt + stored);
+            kept = stored;
+            at = dataAt;
+        } else {
+            at = buffer.start();
+            kept = copyIn(buffer, src, dataAt, stored);
+        }
+        if (kept < packetLength) {
+            stats.increment(ChannelStats.READS_TRUNCATED);
+        }
+        // A truncated packet may have lost its checksum field: then it keeps no partial mark.
+        if (needsChecksum && checksumStart + checksumOffset + 2 <= kept) {
+            if (deliverWhole) {
+                buffer.checksumPartial(at + checksumStart, checksumOffset);
+            } else {
+                completeChecksum(buffer.array(), at + checksumStart, at + kept, checksumOffset);
+                stats.increment(ChannelStats.CHECKSUMS_COMPLETED);
+            }
+        }
+        count(kept);
+        return packetLength;
+    }
+
+    int nextSegment(PacketBuffer buffer) {
+        int need = splitter.nextLength();
+        if (buffer.capacity() - buffer.start() < need) {
+            // A buffer too small for one MTU-sized segment: the rest of this super-packet is lost.
+            stats.increment(ChannelStats.READS_TRUNCATED);
+            splitter.clear();
+            buffer.setBounds(buffer.start(), buffer.start());
+            return need;
+        }
+        int length = splitter.next(buffer);
+        stats.increment(ChannelStats.SEGMENTS_SPLIT);
+        count(length);
+        return length;
+    }
+
+    private int copyIn(PacketBuffer buffer, byte[] src, int from, int length) {
+        int start = buffer.start();
+        int kept = Math.min(length, buffer.capacity() - start);
+        System.arraycopy(src, from, buffer.array(), start, kept);
+        buffer.setBounds(start, start + kept);
+        stats.increment(ChannelStats.READ_COPIES);
+        return kept;
+    }
+
+    private void count(int bytes) {
+        stats.increment(ChannelStats.PACKETS_READ);
+        stats.add(ChannelStats.BYTES_READ, bytes);
+    }
+
+    /** Completes a partial checksum: the field holds the pseudo-header sum; sum to the end and complement. */
+    static void completeChecksum(byte[] b, int start, int end, int offset) {
+        int field = Checksum.finish(Checksum.partial(b, start, end - start, 0));
+        Bytes.put16(b, start + offset, field == 0 ? 0xffff : field);
+    }
+}
