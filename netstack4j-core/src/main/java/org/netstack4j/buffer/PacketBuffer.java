@@ -19,6 +19,12 @@ import java.nio.ByteBuffer;
  * <p>Offload metadata travels with the packet: a TCP/UDP super-packet to be segmented
  * ({@link #gsoType()}, {@link #gsoSize()}) and a partial checksum to be completed
  * ({@link #checksumStart()}, {@link #checksumOffset()}), mirroring the Linux virtio-net header.
+ *
+ * <p>Link metadata travels with it too: the network protocol as an EtherType
+ * ({@link #networkProtocol()}), the link addresses of the hop ({@link #remoteLinkAddress()},
+ * {@link #localLinkAddress()}; 48-bit MAC values, or {@link #NO_LINK_ADDRESS}) used to frame an
+ * outbound packet and reported for an inbound one, and whether the device already verified the
+ * transport checksum ({@link #checksumVerified()}).
  */
 public final class PacketBuffer {
     /** Value of an offset that no layer has recorded yet. */
@@ -33,6 +39,11 @@ public final class PacketBuffer {
     /** UDP (USO, one datagram per {@link #gsoSize()} bytes) super-packet. */
     public static final int GSO_UDP_L4 = 3;
 
+    /** Value of {@link #networkProtocol()} when no layer has set it. */
+    public static final int NO_PROTOCOL = 0;
+    /** Value of a link address that is not known (a MAC address is 48 bits, so never negative). */
+    public static final long NO_LINK_ADDRESS = -1L;
+
     private final byte[] data;
     private final PacketBufferPool pool;
     private int start;
@@ -45,6 +56,10 @@ public final class PacketBuffer {
     private int gsoSize;
     private int checksumStart = UNSET;
     private int checksumOffset = UNSET;
+    private boolean checksumVerified;
+    private int networkProtocol = NO_PROTOCOL;
+    private long remoteLinkAddress = NO_LINK_ADDRESS;
+    private long localLinkAddress = NO_LINK_ADDRESS;
     private ByteBuffer byteBufferView;
     private boolean released;
 
@@ -175,16 +190,20 @@ public final class PacketBuffer {
         networkOffset = UNSET;
         transportOffset = UNSET;
         payloadOffset = UNSET;
+        networkProtocol = NO_PROTOCOL;
+        remoteLinkAddress = NO_LINK_ADDRESS;
+        localLinkAddress = NO_LINK_ADDRESS;
         clearOffload();
         return this;
     }
 
-    /** Clears segmentation and checksum offload metadata. */
+    /** Clears segmentation and checksum offload metadata (including {@link #checksumVerified()}). */
     public void clearOffload() {
         gsoType = GSO_NONE;
         gsoSize = 0;
         checksumStart = UNSET;
         checksumOffset = UNSET;
+        checksumVerified = false;
     }
 
     /** Copies {@code length} bytes from {@code src} to the end of this packet. */
@@ -284,10 +303,71 @@ public final class PacketBuffer {
         return checksumOffset;
     }
 
+    /** Clears the partial-checksum mark (after the checksum was completed). */
+    public void clearChecksumPartial() {
+        this.checksumStart = UNSET;
+        this.checksumOffset = UNSET;
+    }
+
     /** Marks the transport checksum as partial: sum from {@code start}, store at {@code start + offset}. */
     public void checksumPartial(int start, int offset) {
         this.checksumStart = start;
         this.checksumOffset = offset;
+    }
+
+    /**
+     * True when the device (or the link endpoint on its behalf, with receive checksum offload)
+     * vouches that the transport checksum of this inbound packet is correct, so the stack may skip
+     * verifying it (Linux's {@code CHECKSUM_UNNECESSARY}, virtio-net's {@code DATA_VALID}).
+     */
+    public boolean checksumVerified() {
+        return checksumVerified;
+    }
+
+    /** Records whether the transport checksum is already known to be correct. */
+    public void checksumVerified(boolean verified) {
+        this.checksumVerified = verified;
+    }
+
+    /**
+     * The network protocol as an EtherType ({@code 0x0800} IPv4, {@code 0x86dd} IPv6,
+     * {@code 0x0806} ARP), or {@link #NO_PROTOCOL}.
+     */
+    public int networkProtocol() {
+        return networkProtocol;
+    }
+
+    /** Records the network protocol as an EtherType. */
+    public void networkProtocol(int etherType) {
+        this.networkProtocol = etherType;
+    }
+
+    /**
+     * The link address of the other end of this hop: for an inbound frame its source, for an
+     * outbound one its destination (the route's remote link address). {@link #NO_LINK_ADDRESS}
+     * when unknown or when the link has no addresses.
+     */
+    public long remoteLinkAddress() {
+        return remoteLinkAddress;
+    }
+
+    /** Records the remote link address (low 48 bits) or {@link #NO_LINK_ADDRESS}. */
+    public void remoteLinkAddress(long address) {
+        this.remoteLinkAddress = address;
+    }
+
+    /**
+     * The link address of this end of the hop: for an inbound frame its destination, for an
+     * outbound one its source (the route's local link address; when unknown the endpoint uses its
+     * own address). {@link #NO_LINK_ADDRESS} when unknown.
+     */
+    public long localLinkAddress() {
+        return localLinkAddress;
+    }
+
+    /** Records the local link address (low 48 bits) or {@link #NO_LINK_ADDRESS}. */
+    public void localLinkAddress(long address) {
+        this.localLinkAddress = address;
     }
 
     /** The pool this buffer returns to, or {@code null} when unpooled. */

@@ -15,14 +15,21 @@ import org.netstack4j.buffer.PacketBuffer;
  *
  * <p>Batch methods have a one-at-a-time default; devices that can batch ({@code recvmmsg}, a ring)
  * override them.
+ *
+ * <p>A device that has no room for an outbound packet (a full ring or queue) does not block the
+ * writer for long: {@link #write} throws {@link ChannelFullException} and {@link #writeBatch}
+ * returns a short count, so that the caller counts a drop and moves on, as a real link would.
  */
 public interface PacketChannel extends Closeable {
 
     /**
      * Blocks until one packet arrives and stores it in {@code buffer} starting at
      * {@code buffer.start()}, setting {@code buffer.end()} to its end. A packet longer than the
-     * buffer's room is truncated to it by datagram semantics and reported with its real length so
-     * the caller can count it as oversized.
+     * buffer's room ({@code capacity() - start()}) is truncated to it by datagram semantics and
+     * reported with its real length when the device knows it, so the caller can count it as
+     * oversized. A device that cannot learn the real length (a Java datagram socket) returns the
+     * stored length; callers therefore read into a buffer with room for at least one byte more than
+     * the largest packet they accept, and treat a packet that fills that room as oversized.
      *
      * @return the packet's length in bytes (may exceed the stored bytes when truncated), or
      *     {@code -1} at end of stream: the peer closed its side
@@ -52,20 +59,42 @@ public interface PacketChannel extends Closeable {
      * Sends the bytes {@code [packet.start(), packet.end())} as one packet. The caller keeps
      * ownership of {@code packet}.
      *
+     * @throws ChannelFullException if the device has no room for the packet now (it was not sent)
      * @throws java.nio.channels.ClosedChannelException if this channel is closed
      * @throws IOException when the device refuses the packet or fails
      */
     void write(PacketBuffer packet) throws IOException;
 
     /**
-     * Sends {@code packets[0..count)} in order; returns how many were sent (all unless an error
-     * stopped the batch part-way, in which case the error is thrown if none was sent).
+     * Sends {@code packets[0..count)} in order and returns how many were sent. A count below
+     * {@code count} means the packets from that index on were not sent: the device had no room for
+     * them, or an error stopped the batch part-way (the error is thrown only when nothing was sent,
+     * and a later call reports it again). The caller keeps ownership of the buffers.
      */
     default int writeBatch(PacketBuffer[] packets, int count) throws IOException {
         for (int i = 0; i < count; i++) {
-            write(packets[i]);
+            try {
+                write(packets[i]);
+            } catch (ChannelFullException e) {
+                return i;
+            } catch (IOException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                return i;
+            }
         }
         return count;
+    }
+
+    /**
+     * True when the device takes segmentation and partial-checksum metadata along with the packet
+     * ({@link PacketBuffer#gsoType()}, {@link PacketBuffer#checksumPartial()}), as a Linux TUN with a
+     * virtio-net header does; the endpoint then leaves segmentation and checksum completion to the
+     * device. The default, false, makes the endpoint finish packets in software before writing.
+     */
+    default boolean carriesOffloadMetadata() {
+        return false;
     }
 
     /** True until {@link #close()} is called. */

@@ -18,24 +18,54 @@ public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
         return new Ipv4Address(Bytes.i32(b, offset));
     }
 
-    /** Parses dotted-quad text ({@code 198.18.0.1}); no host name lookup. */
+    /**
+     * Parses dotted-decimal text ({@code 198.18.0.1}); no host name lookup. Strict like POSIX
+     * {@code inet_pton}: exactly four decimal octets of ASCII digits, no leading zeros (which other parsers read
+     * as octal), no other characters.
+     *
+     * @throws IllegalArgumentException if {@code text} is not such an address
+     */
     public static Ipv4Address parse(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
+        long v = parseDotted(text, 0, text.length());
+        if (v < 0) {
             throw new IllegalArgumentException("not an IPv4 address: " + text);
         }
-        int v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException("not an IPv4 address: " + text);
+        return new Ipv4Address((int) v);
+    }
+
+    /**
+     * The address in {@code text[from, to)} as an unsigned value, or -1 if it is not strict dotted-decimal
+     * (shared with the IPv4 tail of IPv6 text).
+     */
+    static long parseDotted(CharSequence text, int from, int to) {
+        long v = 0;
+        int octets = 0;
+        int i = from;
+        while (true) {
+            int start = i;
+            int octet = 0;
+            while (i < to && i - start < 4) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    break;
+                }
+                octet = octet * 10 + (c - '0');
+                i++;
             }
-            int octet = Integer.parseInt(p);
-            if (octet > 255) {
-                throw new IllegalArgumentException("not an IPv4 address: " + text);
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || octet > 255 || (digits > 1 && text.charAt(start) == '0')) {
+                return -1;
             }
-            v = (v << 8) | octet;
+            v = v << 8 | octet;
+            octets++;
+            if (octets == 4) {
+                return i == to ? v : -1;
+            }
+            if (i >= to || text.charAt(i) != '.') {
+                return -1;
+            }
+            i++;
         }
-        return new Ipv4Address(v);
     }
 
     /** Converts from {@link Inet4Address}. */

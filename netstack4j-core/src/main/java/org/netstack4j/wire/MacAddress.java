@@ -35,18 +35,38 @@ public record MacAddress(long value) {
         return new MacAddress(read(b, offset));
     }
 
-    /** Parses {@code aa:bb:cc:dd:ee:ff} (or with {@code -} separators). */
+    /**
+     * Parses six groups of one or two hexadecimal digits separated by {@code :} or by {@code -} (the same
+     * separator throughout): {@code 02:00:5e:10:00:01}, {@code 02-00-5E-10-00-01}.
+     *
+     * @throws IllegalArgumentException if {@code text} is not such an address
+     */
     public static MacAddress parse(String text) {
-        String[] parts = text.split("[:-]");
-        if (parts.length != LENGTH) {
+        int n = text.length();
+        char separator = n > 2 ? (text.charAt(1) == ':' || text.charAt(1) == '-' ? text.charAt(1) : text.charAt(2)) : 0;
+        if (separator != ':' && separator != '-') {
             throw new IllegalArgumentException("not a MAC address: " + text);
         }
         long v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 2) {
+        int i = 0;
+        for (int group = 0; group < LENGTH; group++) {
+            int start = i;
+            int octet = 0;
+            while (i < n && i - start < 3) {
+                int d = Hex.digit(text.charAt(i));
+                if (d < 0) {
+                    break;
+                }
+                octet = octet << 4 | d;
+                i++;
+            }
+            int digits = i - start;
+            boolean last = group == LENGTH - 1;
+            if (digits == 0 || digits > 2 || (last ? i != n : i >= n || text.charAt(i) != separator)) {
                 throw new IllegalArgumentException("not a MAC address: " + text);
             }
-            v = (v << 8) | Integer.parseInt(p, 16);
+            v = v << 8 | octet;
+            i++;
         }
         return new MacAddress(v);
     }

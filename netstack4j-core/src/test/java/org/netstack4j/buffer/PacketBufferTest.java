@@ -71,4 +71,30 @@ class PacketBufferTest {
         b.release();
         assertThatThrownBy(b::release).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void linkMetadataStartsUnsetAndResetClearsIt() {
+        PacketBuffer b = new PacketBuffer(64, 16);
+        assertThat(b.networkProtocol()).isEqualTo(PacketBuffer.NO_PROTOCOL);
+        assertThat(b.remoteLinkAddress()).isEqualTo(PacketBuffer.NO_LINK_ADDRESS);
+        assertThat(b.localLinkAddress()).isEqualTo(PacketBuffer.NO_LINK_ADDRESS);
+        assertThat(b.checksumVerified()).isFalse();
+        b.networkProtocol(0x86dd);
+        b.remoteLinkAddress(0x0200_0000_0001L);
+        b.localLinkAddress(0x0200_0000_0002L);
+        b.checksumVerified(true);
+        b.checksumPartial(20, 16);
+        assertThat(b.networkProtocol()).isEqualTo(0x86dd);
+        assertThat(b.remoteLinkAddress()).isEqualTo(0x0200_0000_0001L);
+        assertThat(b.localLinkAddress()).isEqualTo(0x0200_0000_0002L);
+        assertThat(b.checksumVerified()).isTrue();
+        b.clearChecksumPartial();
+        assertThat(b.checksumPartial()).isFalse();
+        assertThat(b.checksumVerified()).as("verification is not a partial checksum").isTrue();
+        b.reset(16);
+        assertThat(b.networkProtocol()).isEqualTo(PacketBuffer.NO_PROTOCOL);
+        assertThat(b.remoteLinkAddress()).isEqualTo(PacketBuffer.NO_LINK_ADDRESS);
+        assertThat(b.localLinkAddress()).isEqualTo(PacketBuffer.NO_LINK_ADDRESS);
+        assertThat(b.checksumVerified()).isFalse();
+    }
 }
