@@ -30,7 +30,7 @@ public final class ChannelStats {
     static final int WRITE_DROPS_NO_BUFFERS = 13;
     static final int WRITE_DROPS_LINK_DOWN = 14;
     static final int WRITES_REJECTED = 15;
-    static final int WRITE_WAITS = 16;
+    static final int WRITES_FULL = 16;
     static final int WRITE_COPIES = 17;
     static final int WRITE_BATCH_CALLS = 18;
     private static final int COUNT = 19;
@@ -129,9 +129,12 @@ public final class ChannelStats {
         return get(WRITES_REJECTED);
     }
 
-    /** Times a writer found the device full ({@code EAGAIN}) and waited. */
-    public long writeWaits() {
-        return get(WRITE_WAITS);
+    /**
+     * Packets not sent because the device was full ({@code EAGAIN}): reported to the writer as a
+     * {@link org.netstack4j.link.ChannelFullException} or a short batch count.
+     */
+    public long writesFull() {
+        return get(WRITES_FULL);
     }
 
     /** Written packets copied to a staging area first (no headroom for the device header, or batched send). */
@@ -151,6 +154,6 @@ public final class ChannelStats {
                 + checksumsCompleted() + ", malformed " + readDropsMalformed() + ", waits " + readWaits()
                 + "; written " + packetsWritten() + " pkts/" + bytesWritten() + " B, super " + superPacketsWritten()
                 + ", ENOBUFS " + writeDropsNoBuffers() + ", link down " + writeDropsLinkDown() + ", rejected "
-                + writesRejected() + ", waits " + writeWaits() + "]";
+                + writesRejected() + ", full " + writesFull() + "]";
     }
 }

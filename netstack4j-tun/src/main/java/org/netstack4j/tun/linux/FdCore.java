@@ -214,24 +214,27 @@ final class FdCore {
     }
 
     /**
-     * Waits in {@code poll} until the fd is writable or the core is closed; for a writer that got
-     * {@code EAGAIN}. {@code pollFds} is the writer's own two-entry {@code struct pollfd} array and
-     * {@code callState} its call state.
+     * Waits in {@code poll} until the fd is writable, at most {@code timeoutMillis} (negative: no
+     * limit). {@code pollFds} is a two-entry {@code struct pollfd} array and {@code callState} a call
+     * state, both owned by the caller for the duration.
      *
-     * @return true when writable (or in error), false when closed
+     * @return true when writable (or in error), false when the time ran out
+     * @throws ClosedChannelException when the core is or gets closed
      */
-    boolean awaitWritable(MemorySegment callState, MemorySegment pollFds) throws IOException {
+    boolean awaitWritable(MemorySegment callState, MemorySegment pollFds, long timeoutMillis) throws IOException {
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
         pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLOUT);
-        pollFds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
         pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
         pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
-        pollFds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
         for (;;) {
             if (state.get() < 0) {
-                return false;
+                throw new ClosedChannelException();
             }
-            int n = Libc.poll(callState, pollFds, 2, -1);
+            long left = deadline == Long.MAX_VALUE ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+            pollFds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+            pollFds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
+            int n = Libc.poll(callState, pollFds, 2, (int) Math.min(left, Integer.MAX_VALUE));
             if (n < 0) {
                 int errno = Libc.errno(callState);
                 if (errno == Errno.EINTR) {
@@ -240,10 +243,13 @@ final class FdCore {
                 throw new ErrnoException("poll on " + description, errno);
             }
             if (pollFds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
-                return false;
+                throw new ClosedChannelException();
             }
             if (pollFds.get(ValueLayout.JAVA_SHORT, 6) != 0) {
                 return true;
+            }
+            if (n == 0 && left == 0) {
+                return false;
             }
         }
     }

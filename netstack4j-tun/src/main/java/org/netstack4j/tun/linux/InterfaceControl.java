@@ -34,6 +34,7 @@ public final class InterfaceControl {
     /** {@code sizeof(struct ifreq)}. */
     static final int IFREQ_SIZE = 40;
     private static final int ARPHRD_ETHER = 1;
+    private static final int IFA_F_TENTATIVE = 0x40;
 
     private InterfaceControl() {
     }
@@ -140,7 +141,11 @@ public final class InterfaceControl {
         }
     }
 
-    /** Adds {@code address/prefixLength} to {@code name} (IPv6 without duplicate address detection). */
+    /**
+     * Adds {@code address/prefixLength} to {@code name}. An IPv6 address is added without duplicate
+     * address detection, and the call returns once the kernel has taken it out of the tentative state
+     * (that step runs asynchronously; until then packets to it are dropped), or after two seconds.
+     */
     public static void addAddress(String name, InetAddress address, int prefixLength) throws IOException {
         checkPrefix(address, prefixLength);
         int index = index(name);
@@ -148,6 +153,34 @@ public final class InterfaceControl {
             nl.address(Rtnetlink.RTM_NEWADDR, index, address, prefixLength,
                     "add address " + address.getHostAddress() + "/" + prefixLength + " to " + name);
         }
+        if (!(address instanceof Inet4Address)) {
+            awaitIpv6Usable(index, address, 2000);
+        }
+    }
+
+    /** Polls {@code /proc/net/if_inet6} until the address is listed on the interface without IFA_F_TENTATIVE. */
+    private static void awaitIpv6Usable(int index, InetAddress address, long timeoutMillis) throws IOException {
+        StringBuilder hex = new StringBuilder(32);
+        for (byte b : address.getAddress()) {
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        String wanted = hex.toString();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        do {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/if_inet6"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 5 && f[0].equals(wanted) && Integer.parseInt(f[1], 16) == index
+                        && (Integer.parseInt(f[4], 16) & IFA_F_TENTATIVE) == 0) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } while (System.nanoTime() < deadline);
     }
 
     /** Removes {@code address/prefixLength} from {@code name}. */

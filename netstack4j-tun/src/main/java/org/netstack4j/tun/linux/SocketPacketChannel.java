@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.ChannelFullException;
 import org.netstack4j.link.PacketChannel;
 
 /**
@@ -13,13 +14,19 @@ import org.netstack4j.link.PacketChannel;
  * no copy), or up to a batch per {@code recvmmsg}/{@code sendmmsg} through a native staging area
  * ({@link SocketChannelOptions#batching()}); readiness through epoll with the close eventfd.
  *
- * <p>Errors: {@code EAGAIN} waits, {@code EINTR} retries; on send {@code ENOBUFS} drops and counts
+ * <p>Errors: {@code EAGAIN} on receive waits in epoll; on send the socket is full:
+ * {@link ChannelFullException} from {@link #write}, a short count from {@link #writeBatch}
+ * ({@link #awaitWritable} waits for room). {@code EINTR} retries; on send {@code ENOBUFS} drops and counts
  * (a full queue discipline), {@code ENETDOWN}/{@code ENXIO} drop and count (interface down),
  * {@code EMSGSIZE} rejects the packet; a receive of 0 bytes on a seqpacket socket is the end of the
  * stream.
  */
 abstract class SocketPacketChannel implements PacketChannel {
     static final int MSG_NOSIGNAL = 0x4000;
+    /** Outcomes of {@link #sendError}. */
+    private static final int RETRY = 0;
+    private static final int DROPPED = 1;
+    private static final int FULL = 2;
     private static final int NO_PACKET = Integer.MIN_VALUE;
 
     final FdCore core;
@@ -69,6 +76,24 @@ abstract class SocketPacketChannel implements PacketChannel {
     @Override
     public void close() {
         core.close();
+    }
+
+    /**
+     * Waits until the socket can take a packet again (after a {@link ChannelFullException}), at most
+     * {@code timeoutMillis} (negative: no limit), for a writer that prefers back-pressure to drops.
+     *
+     * @return true when writable, false when the time ran out
+     * @throws ClosedChannelException when the channel is or gets closed
+     */
+    public boolean awaitWritable(long timeoutMillis) throws IOException {
+        core.enterOrThrow();
+        writeLock.lock();
+        try {
+            return core.awaitWritable(writeState, writePoll, timeoutMillis);
+        } finally {
+            writeLock.unlock();
+            core.exit();
+        }
     }
 
     @Override
@@ -204,7 +229,9 @@ abstract class SocketPacketChannel implements PacketChannel {
         core.enterOrThrow();
         writeLock.lock();
         try {
-            sendOne(packet);
+            if (!sendOne(packet)) {
+                throw new ChannelFullException("send on " + core + ": socket buffer full");
+            }
         } finally {
             writeLock.unlock();
             core.exit();
@@ -221,12 +248,16 @@ abstract class SocketPacketChannel implements PacketChannel {
         try {
             if (!options.batching() || count == 1) {
                 for (int i = 0; i < count; i++) {
+                    boolean sent;
                     try {
-                        sendOne(packets[i]);
+                        sent = sendOne(packets[i]);
                     } catch (IOException e) {
                         if (i == 0) {
                             throw e;
                         }
+                        return i;
+                    }
+                    if (!sent) {
                         return i;
                     }
                 }
@@ -239,7 +270,12 @@ abstract class SocketPacketChannel implements PacketChannel {
         }
     }
 
-    private void sendOne(PacketBuffer packet) throws IOException {
+    /**
+     * One {@code send} straight from the heap buffer.
+     *
+     * @return true when sent or dropped (and counted), false when the socket was full
+     */
+    private boolean sendOne(PacketBuffer packet) throws IOException {
         int length = packet.length();
         MemorySegment source = MemorySegment.ofArray(packet.array()).asSlice(packet.start(), length);
         for (;;) {
@@ -247,10 +283,11 @@ abstract class SocketPacketChannel implements PacketChannel {
             if (n >= 0) {
                 stats.increment(ChannelStats.PACKETS_WRITTEN);
                 stats.add(ChannelStats.BYTES_WRITTEN, length);
-                return;
+                return true;
             }
-            if (!sendError(Libc.errno(writeState), length)) {
-                return;
+            int outcome = sendError(Libc.errno(writeState), length);
+            if (outcome != RETRY) {
+                return outcome == DROPPED;
             }
         }
     }
@@ -274,12 +311,16 @@ abstract class SocketPacketChannel implements PacketChannel {
                 staged++;
             }
             if (staged == 0) {
+                boolean sent;
                 try {
-                    sendOne(packets[done]);
+                    sent = sendOne(packets[done]);
                 } catch (IOException e) {
                     if (done == 0) {
                         throw e;
                     }
+                    return done;
+                }
+                if (!sent) {
                     return done;
                 }
                 done++;
@@ -296,45 +337,46 @@ abstract class SocketPacketChannel implements PacketChannel {
                 done += sent;
                 continue;
             }
-            int errno = Libc.errno(writeState);
+            int outcome;
             try {
-                if (!sendError(errno, packets[done].length())) {
-                    done++; // dropped and counted
-                }
+                outcome = sendError(Libc.errno(writeState), packets[done].length());
             } catch (IOException e) {
                 if (done == 0) {
                     throw e;
                 }
                 return done;
             }
+            if (outcome == FULL) {
+                return done;
+            }
+            if (outcome == DROPPED) {
+                done++;
+            }
         }
         return done;
     }
 
     /**
-     * Handles a failed send of one packet.
+     * Classifies a failed send of one packet: {@link #RETRY} ({@code EINTR}), {@link #DROPPED}
+     * (counted: no buffer space, interface down) or {@link #FULL} ({@code EAGAIN}, counted).
      *
-     * @return true to retry the same packet, false when it was dropped (and counted)
      * @throws IOException when the packet is refused or the channel failed
      */
-    private boolean sendError(int errno, int length) throws IOException {
+    private int sendError(int errno, int length) throws IOException {
         switch (errno) {
             case Errno.EINTR:
-                return true;
+                return RETRY;
             case Errno.EAGAIN:
-                stats.increment(ChannelStats.WRITE_WAITS);
-                if (!core.awaitWritable(writeState, writePoll)) {
-                    throw new ClosedChannelException();
-                }
-                return true;
+                stats.increment(ChannelStats.WRITES_FULL);
+                return FULL;
             case Errno.ENOBUFS:
             case Errno.ENOMEM:
                 stats.increment(ChannelStats.WRITE_DROPS_NO_BUFFERS);
-                return false;
+                return DROPPED;
             case Errno.ENETDOWN:
             case Errno.ENXIO:
                 stats.increment(ChannelStats.WRITE_DROPS_LINK_DOWN);
-                return false;
+                return DROPPED;
             case Errno.EMSGSIZE:
             case Errno.EINVAL:
                 stats.increment(ChannelStats.WRITES_REJECTED);

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.ChannelFullException;
 import org.netstack4j.link.PacketChannel;
 import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.Checksum;
@@ -32,7 +33,9 @@ import org.netstack4j.wire.Checksum;
  * a buffer's {@link PacketBuffer#gsoType()} and partial checksum go into the virtio-net header, so the
  * kernel segments and checksums it (host GSO, {@link #hostGsoMaxSize()}).
  *
- * <p><b>Errors.</b> {@code EAGAIN} waits, {@code EINTR} retries, {@code ENOBUFS} and {@code EIO}
+ * <p><b>Errors.</b> {@code EAGAIN} on read waits in epoll; on write the device is full:
+ * {@link ChannelFullException} from {@link #write}, a short count from {@link #writeBatch}
+ * ({@link #awaitWritable} waits for room). {@code EINTR} retries, {@code ENOBUFS} and {@code EIO}
  * (interface down) on write drop the packet and count it, {@code EINVAL}/{@code EMSGSIZE} on write
  * throw {@link PacketRejectedException} (the channel stays usable), a malformed device header on read
  * drops that packet and counts it; anything else becomes an {@link ErrnoException}. One reader at a
@@ -123,9 +126,31 @@ public final class TunChannel implements PacketChannel {
         return vnetLength > 0 ? HOST_GSO_MAX : 0;
     }
 
-    /** Whether written packets may carry a partial checksum for the kernel to complete. */
-    public boolean acceptsPartialChecksums() {
+    /**
+     * True with a virtio-net header: written packets may carry GSO and partial-checksum metadata, and
+     * the kernel segments and checksums them.
+     */
+    @Override
+    public boolean carriesOffloadMetadata() {
         return vnetLength > 0;
+    }
+
+    /**
+     * Waits until the device can take a packet again (after a {@link ChannelFullException}), at most
+     * {@code timeoutMillis} (negative: no limit), for a writer that prefers back-pressure to drops.
+     *
+     * @return true when writable, false when the time ran out
+     * @throws ClosedChannelException when the channel is or gets closed
+     */
+    public boolean awaitWritable(long timeoutMillis) throws IOException {
+        core.enterOrThrow();
+        writeLock.lock();
+        try {
+            return core.awaitWritable(writeState, writePoll, timeoutMillis);
+        } finally {
+            writeLock.unlock();
+            core.exit();
+        }
     }
 
     /** Counters of this queue. */
@@ -271,7 +296,9 @@ public final class TunChannel implements PacketChannel {
         core.enterOrThrow();
         writeLock.lock();
         try {
-            send(packet);
+            if (!send(packet)) {
+                throw new ChannelFullException("write to " + core + ": device queue full");
+            }
         } finally {
             writeLock.unlock();
             core.exit();
@@ -284,12 +311,16 @@ public final class TunChannel implements PacketChannel {
         writeLock.lock();
         try {
             for (int i = 0; i < count; i++) {
+                boolean sent;
                 try {
-                    send(packets[i]);
+                    sent = send(packets[i]);
                 } catch (IOException e) {
                     if (i == 0) {
                         throw e;
                     }
+                    return i;
+                }
+                if (!sent) {
                     return i;
                 }
             }
@@ -300,8 +331,12 @@ public final class TunChannel implements PacketChannel {
         }
     }
 
-    /** Writes one packet; holds the write lock. */
-    private void send(PacketBuffer packet) throws IOException {
+    /**
+     * Writes one packet; holds the write lock.
+     *
+     * @return true when it was sent or dropped (and counted), false when the device was full
+     */
+    private boolean send(PacketBuffer packet) throws IOException {
         int start = packet.start();
         int length = packet.length();
         byte[] src = packet.array();
@@ -341,7 +376,7 @@ public final class TunChannel implements PacketChannel {
                 if (gso) {
                     stats.increment(ChannelStats.SUPER_PACKETS_WRITTEN);
                 }
-                return;
+                return true;
             }
             int errno = Libc.errno(writeState);
             switch (errno) {
@@ -349,19 +384,16 @@ public final class TunChannel implements PacketChannel {
                     continue;
                 }
                 case Errno.EAGAIN -> {
-                    stats.increment(ChannelStats.WRITE_WAITS);
-                    if (!core.awaitWritable(writeState, writePoll)) {
-                        throw new ClosedChannelException();
-                    }
-                    continue;
+                    stats.increment(ChannelStats.WRITES_FULL);
+                    return false;
                 }
                 case Errno.ENOBUFS, Errno.ENOMEM -> {
                     stats.increment(ChannelStats.WRITE_DROPS_NO_BUFFERS);
-                    return;
+                    return true;
                 }
                 case Errno.EIO, Errno.ENETDOWN -> {
                     stats.increment(ChannelStats.WRITE_DROPS_LINK_DOWN);
-                    return;
+                    return true;
                 }
                 case Errno.EINVAL, Errno.EMSGSIZE, Errno.EFAULT -> {
                     stats.increment(ChannelStats.WRITES_REJECTED);

@@ -102,7 +102,12 @@ public final class TunDevice implements AutoCloseable {
                 }
                 if (q == 0) {
                     if (vnetLength > 0) {
-                        offloads = setOffloads(st, fd, name, TunOffload.mask(options.offloads()));
+                        int requested = TunOffload.mask(options.offloads());
+                        if (!options.deliverSuperPackets()) {
+                            // Cut super-packets are TCP only (the link layer's segmenter): no USO.
+                            requested &= ~(TunOffload.USO4.bit() | TunOffload.USO6.bit());
+                        }
+                        offloads = setOffloads(st, fd, name, requested);
                     }
                     if (options.persistent() && Libc.ioctl(st, fd, TUNSETPERSIST, 1L) < 0) {
                         throw new ErrnoException("TUNSETPERSIST " + name, Libc.errno(st));
@@ -169,7 +174,8 @@ public final class TunDevice implements AutoCloseable {
                 offloadMask = offloads == null
                         ? TunOffload.CHECKSUM.bit() | TunOffload.TSO4.bit() | TunOffload.TSO6.bit()
                         | TunOffload.USO4.bit() | TunOffload.USO6.bit()
-                        : setOffloads(st, fds[0], name, TunOffload.mask(offloads));
+                        : setOffloads(st, fds[0], name, TunOffload.mask(offloads)
+                        & (options.deliverSuperPackets() ? ~0 : ~(TunOffload.USO4.bit() | TunOffload.USO6.bit())));
             }
         }
         TunMode mode = (flags & IFF_TAP) != 0 ? TunMode.TAP : TunMode.TUN;

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param virtioNetHeader     {@code IFF_VNET_HDR}: every packet carries offload metadata; needed for
  *                            any offload and for writing super-packets (host GSO)
  * @param offloads            offloads to ask the kernel for on read; the kernel may grant fewer
- *                            ({@link TunDevice#offloads()}); ignored without the virtio-net header
+ *                            ({@link TunDevice#offloads()}); ignored without the virtio-net header;
+ *                            USO only together with {@code deliverSuperPackets} (cutting is TCP only)
  * @param deliverSuperPackets true: a super-packet read from the kernel is handed over whole, with
  *                            its GSO and partial-checksum metadata on the buffer (when it fits the
  *                            buffer); false: the channel cuts it into MTU-sized segments and completes

@@ -1,13 +1,16 @@
 package org.netstack4j.tun.linux;
 
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.gso.GsoResult;
+import org.netstack4j.link.gso.GsoSegmenter;
 import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.Checksum;
 
 /**
  * The receive side of the virtio-net header: checks the header the kernel (or whoever holds the
  * other end of an adopted fd) put in front of a packet, and hands the packet on whole with its offload
- * metadata, or with its partial checksum completed, or cut into segments ({@link SuperPacketSplitter}).
+ * metadata, or with its partial checksum completed, or cut into segments by the link layer's
+ * {@link GsoSegmenter}, one per caller buffer, over as many reads as it takes.
  * A header that does not fit its packet is a counted drop ({@link ChannelStats#readDropsMalformed()}),
  * never an exception. One instance per reader.
  */
@@ -19,8 +22,12 @@ final class VirtioReceiver {
     private final int linkHeader;
     private final boolean deliverWhole;
     private final int stagingSize;
-    private final SuperPacketSplitter splitter = new SuperPacketSplitter();
-    private byte[] staging;
+    private final GsoSegmenter segmenter = new GsoSegmenter();
+    private PacketBuffer staging;
+    /** The super-packet being cut (in the staging buffer) and the next segment to hand out. */
+    private PacketBuffer pending;
+    private int nextSegment;
+    private int segmentCount;
 
     /**
      * @param linkHeader   bytes of link header in front of the IP header (14 for TAP, 0 for TUN)
@@ -36,14 +43,18 @@ final class VirtioReceiver {
 
     /** True while segments of a split super-packet remain to be handed out. */
     boolean hasPendingSegments() {
-        return splitter.hasNext();
+        return pending != null;
     }
 
     /** The staging array (allocated on first use). */
     byte[] staging() {
-        byte[] s = staging;
+        return stagingBuffer().array();
+    }
+
+    private PacketBuffer stagingBuffer() {
+        PacketBuffer s = staging;
         if (s == null) {
-            s = new byte[stagingSize];
+            s = new PacketBuffer(stagingSize, 0);
             staging = s;
         }
         return s;
@@ -98,18 +109,27 @@ final class VirtioReceiver {
                 count(packetLength);
                 return packetLength;
             }
-            byte[] from = src;
-            int base = dataAt;
+            if (type == PacketBuffer.GSO_UDP_L4) {
+                // The link layer segments TCP only; USO is granted only to readers taking super-packets whole.
+                stats.increment(ChannelStats.READ_DROPS_MALFORMED);
+                return NO_PACKET;
+            }
+            PacketBuffer sp = stagingBuffer();
             if (direct) {
                 // The segments are cut into the caller's buffer, which holds the super-packet: move it aside.
-                from = staging();
-                System.arraycopy(src, dataAt, from, 0, packetLength);
-                base = 0;
+                System.arraycopy(src, dataAt, sp.array(), 0, packetLength);
+                sp.setBounds(0, packetLength);
+            } else {
+                sp.setBounds(dataAt, dataAt + packetLength);
             }
-            if (!splitter.start(from, base, base + packetLength, linkHeader, base + checksumStart, gsoSize,
-                    type == PacketBuffer.GSO_UDP_L4)) {
+            sp.gso(type, gsoSize);
+            if (segmenter.prepare(sp, sp.start() + linkHeader) != GsoResult.OK) {
                 stats.increment(ChannelStats.READ_DROPS_MALFORMED);
+                return NO_PACKET;
             }
+            pending = sp;
+            nextSegment = 0;
+            segmentCount = segmenter.segmentCount();
             return NO_PACKET;
         }
         int kept;
@@ -138,16 +158,19 @@ final class VirtioReceiver {
         return packetLength;
     }
 
+    /** Hands out the next segment of the super-packet being cut; its length (reported truncated when the buffer is too small). */
     int nextSegment(PacketBuffer buffer) {
-        int need = splitter.nextLength();
-        if (buffer.capacity() - buffer.start() < need) {
+        int length = segmenter.segment(pending, nextSegment, buffer);
+        if (length < 0) {
             // A buffer too small for one MTU-sized segment: the rest of this super-packet is lost.
             stats.increment(ChannelStats.READS_TRUNCATED);
-            splitter.clear();
+            pending = null;
             buffer.setBounds(buffer.start(), buffer.start());
-            return need;
+            return segmenter.maxSegmentLength() + linkHeader;
         }
-        int length = splitter.next(buffer);
+        if (++nextSegment == segmentCount) {
+            pending = null;
+        }
         stats.increment(ChannelStats.SEGMENTS_SPLIT);
         count(length);
         return length;

@@ -77,12 +77,17 @@ final class NatRelay implements AutoCloseable {
                 }
                 int done = 0;
                 while (done < m) {
+                    int written;
                     try {
-                        done += to.writeBatch(Arrays.copyOfRange(out, done, m), m - done);
+                        written = to.writeBatch(Arrays.copyOfRange(out, done, m), m - done);
                     } catch (PacketRejectedException e) {
                         failure = e;
-                        done++;
+                        written = 1;
                     }
+                    if (written == 0) {
+                        to.awaitWritable(1000); // device full: wait rather than drop
+                    }
+                    done += written;
                 }
                 relayed.addAndGet(m);
             }

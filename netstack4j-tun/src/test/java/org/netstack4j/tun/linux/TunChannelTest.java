@@ -136,7 +136,7 @@ class TunChannelTest {
                 // The link may also carry router solicitations and MLD reports: wait for the echo reply.
                 byte[] reply = in.pollMatching(p -> TestPackets.ipVersion(p, 0) == 6 && p[6] == 58
                         && (p[40] & 0xff) == 129, 5000);
-                assertThat(reply).isNotNull();
+                assertThat(reply).as("echo reply; %s", tun.queue(0).stats()).isNotNull();
                 assertThat(Arrays.copyOfRange(reply, 8, 24)).isEqualTo(kernel);
                 assertThat(Arrays.copyOfRange(reply, 24, 40)).isEqualTo(peer);
                 assertThat(Bytes.u16(reply, 44)).isEqualTo(99);

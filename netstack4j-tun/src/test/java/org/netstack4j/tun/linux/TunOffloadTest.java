@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.gso.GsoResult;
+import org.netstack4j.link.gso.GsoSegmenter;
 import org.netstack4j.wire.Bytes;
 
 /**
@@ -138,8 +140,11 @@ class TunOffloadTest {
     /** Cuts a recorded super-packet and checks every segment as a receiver would. */
     private static void assertSplitsIntoValidSegments(NatRelay.SuperPacket sample, boolean ipv6) {
         byte[] p = sample.bytes();
-        SuperPacketSplitter splitter = new SuperPacketSplitter();
-        assertThat(splitter.start(p, 0, p.length, 0, sample.checksumStart(), sample.gsoSize(), false)).isTrue();
+        PacketBuffer superPacket = PacketBuffer.copyOf(p, 0);
+        superPacket.gso(sample.gsoType(), sample.gsoSize());
+        superPacket.checksumPartial(sample.checksumStart(), sample.checksumOffset());
+        GsoSegmenter segmenter = new GsoSegmenter();
+        assertThat(segmenter.prepare(superPacket)).isEqualTo(GsoResult.OK);
         int ipHeader = ipv6 ? 40 : (p[0] & 0x0f) * 4;
         int tcpHeader = ((p[ipHeader + 12] & 0xff) >>> 4) * 4;
         int headers = ipHeader + tcpHeader;
@@ -147,9 +152,9 @@ class TunOffloadTest {
         long sequence = Bytes.u32(p, ipHeader + 4);
         int payloadAt = headers;
         int segments = 0;
-        while (splitter.hasNext()) {
+        while (segments < segmenter.segmentCount()) {
             PacketBuffer segment = new PacketBuffer(2048, 0);
-            int length = splitter.next(segment);
+            int length = segmenter.segment(superPacket, segments, segment);
             byte[] s = segment.toByteArray();
             segments++;
             assertThat(length).isEqualTo(s.length).isLessThanOrEqualTo(MTU);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.channels.ClosedChannelException;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,11 @@ class UnixPacketChannelTest {
                     int sent = 0;
                     while (sent < total) {
                         PacketBuffer[] rest = java.util.Arrays.copyOfRange(out, sent, total);
-                        sent += pair.first().writeBatch(rest, Math.min(40, rest.length));
+                        int n = pair.first().writeBatch(rest, Math.min(40, rest.length));
+                        if (n == 0) {
+                            pair.first().awaitWritable(5000); // full: a short count, no exception
+                        }
+                        sent += n;
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -189,30 +192,49 @@ class UnixPacketChannelTest {
     }
 
     @Test
-    void aFullSocketMakesTheWriterWaitUntilTheReaderDrains() throws Exception {
+    void aFullSocketRefusesWritesUntilTheReaderDrains() throws Exception {
         SocketChannelOptions options = SocketChannelOptions.defaults().withSocketBuffers(16384, 16384);
         try (UnixPacketChannel.Pair pair = UnixPacketChannel.pair(UnixPacketChannel.Type.SEQPACKET, options)) {
-            int total = 5000;
+            // Nobody reads yet: writes are refused once the socket is full, and nothing blocks.
+            int accepted = 0;
+            for (;;) {
+                try {
+                    pair.first().write(packet(accepted, 1000));
+                    accepted++;
+                } catch (org.netstack4j.link.ChannelFullException e) {
+                    break;
+                }
+                assertThat(accepted).as("a 16 KiB socket is full long before").isLessThan(1000);
+            }
+            assertThat(pair.first().stats().writesFull()).isEqualTo(1);
+            assertThat(pair.first().writeBatch(new PacketBuffer[] {packet(accepted, 1000)}, 1))
+                    .as("a batch reports full as a short count").isZero();
+            assertThat(pair.first().awaitWritable(50)).as("still full").isFalse();
+
+            int first = accepted;
+            int total = accepted + 2000;
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
-                    Random random = new Random(1);
-                    for (int i = 0; i < total; i++) {
-                        pair.first().write(packet(i, 200 + random.nextInt(800)));
+                    for (int i = first; i < total; ) {
+                        try {
+                            pair.first().write(packet(i, 1000));
+                            i++;
+                        } catch (org.netstack4j.link.ChannelFullException e) {
+                            assertThat(pair.first().awaitWritable(10_000)).isTrue();
+                        }
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             }, r -> Thread.ofPlatform().start(r));
-            Random random = new Random(1);
             PacketBuffer b = new PacketBuffer(2048, 0);
             for (int i = 0; i < total; i++) {
                 b.reset(0);
-                int length = 200 + random.nextInt(800);
-                assertThat(pair.second().read(b)).isEqualTo(length);
-                assertPacket(b, i, length);
+                assertThat(pair.second().read(b)).isEqualTo(1000);
+                assertPacket(b, i, 1000);
             }
             writer.get(10, TimeUnit.SECONDS);
-            assertThat(pair.first().stats().writeWaits()).as("writer found the socket full").isPositive();
+            assertThat(pair.first().stats().packetsWritten()).isEqualTo(total);
         }
     }
 }
