@@ -241,7 +241,6 @@ public final class LinuxDeviceBench {
                 batch[i] = PacketBuffer.copyOf(udp4(src, 10_000 + i, dst, 9, size - 28), HEADROOM);
             }
             runPps(label, a.queue(0), b.queue(0), batch, mode.equals("batch") ? 64 : 1, 64, seconds, size);
-            print(label + ".kernel_dropped_on_b", readLong("/sys/class/net/nsbpb/statistics/tx_dropped"), "packets");
         }
     }
 
@@ -409,10 +408,6 @@ public final class LinuxDeviceBench {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static long readLong(String path) throws IOException {
-        return Long.parseLong(Files.readString(Path.of(path)).trim());
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
