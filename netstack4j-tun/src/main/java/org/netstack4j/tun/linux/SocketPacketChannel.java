@@ -36,10 +36,12 @@ abstract class SocketPacketChannel implements PacketChannel {
     private final boolean zeroLengthIsEnd;
 
     private final MemorySegment readState;
+    private final HeapSlices readSlices = new HeapSlices(2048);
     private MessageVector receiveVector;
 
     private final ReentrantLock writeLock = new ReentrantLock();
     private final MemorySegment writeState;
+    private final HeapSlices writeSlices = new HeapSlices(2048);
     private final MemorySegment writePoll;
     private MessageVector sendVector;
 
@@ -139,7 +141,7 @@ abstract class SocketPacketChannel implements PacketChannel {
     private int receiveOne(PacketBuffer buffer, boolean block) throws IOException {
         int start = buffer.start();
         int room = buffer.capacity() - start;
-        MemorySegment target = MemorySegment.ofArray(buffer.array()).asSlice(start, room);
+        MemorySegment target = readSlices.at(buffer.array(), start);
         for (;;) {
             long n = Libc.recv(readState, core.fd(), target, room, Libc.MSG_TRUNC);
             if (n >= 0) {
@@ -277,7 +279,7 @@ abstract class SocketPacketChannel implements PacketChannel {
      */
     private boolean sendOne(PacketBuffer packet) throws IOException {
         int length = packet.length();
-        MemorySegment source = MemorySegment.ofArray(packet.array()).asSlice(packet.start(), length);
+        MemorySegment source = writeSlices.at(packet.array(), packet.start());
         for (;;) {
             long n = Libc.send(writeState, core.fd(), source, length, MSG_NOSIGNAL);
             if (n >= 0) {

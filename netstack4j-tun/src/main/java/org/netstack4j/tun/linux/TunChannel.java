@@ -64,11 +64,13 @@ public final class TunChannel implements PacketChannel {
 
     // Reader state: used only by the one reading thread.
     private final MemorySegment readState;
+    private final HeapSlices readSlices = new HeapSlices(2048);
     private final VirtioReceiver receiver;
 
     // Writer state: guarded by writeLock.
     private final ReentrantLock writeLock = new ReentrantLock();
     private final MemorySegment writeState;
+    private final HeapSlices writeSlices = new HeapSlices(2048);
     private final MemorySegment writePoll;
     private byte[] writeStaging;
 
@@ -235,7 +237,7 @@ public final class TunChannel implements PacketChannel {
                 at = 0;
                 length = target.length;
             }
-            long n = Libc.read(readState, core.fd(), MemorySegment.ofArray(target).asSlice(at, length), length);
+            long n = Libc.read(readState, core.fd(), readSlices.at(target, at), length);
             if (n < 0) {
                 int errno = Libc.errno(readState);
                 if (errno == Errno.EAGAIN) {
@@ -369,7 +371,7 @@ public final class TunChannel implements PacketChannel {
         }
         long total = (long) frameHeader + length;
         for (;;) {
-            long n = Libc.write(writeState, core.fd(), MemorySegment.ofArray(out).asSlice(at, total), total);
+            long n = Libc.write(writeState, core.fd(), writeSlices.at(out, at), total);
             if (n >= 0) {
                 stats.increment(ChannelStats.PACKETS_WRITTEN);
                 stats.add(ChannelStats.BYTES_WRITTEN, length);
