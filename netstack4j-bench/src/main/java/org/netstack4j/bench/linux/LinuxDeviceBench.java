@@ -68,6 +68,7 @@ public final class LinuxDeviceBench {
             System.exit(2);
         }
         InterfaceControl.setUp("lo", true);
+        print("machine.busy_before", machineBusyCores(500), "cores");
         switch (args[0]) {
             case "all" -> {
                 int s = args.length > 1 ? Integer.parseInt(args[1]) : 5;
@@ -100,6 +101,7 @@ public final class LinuxDeviceBench {
     // ---------------------------------------------------------------------------------------------
 
     static void tunRelay(String mode, boolean ipv6, int seconds) throws Exception {
+        print("tun_relay." + mode + (ipv6 ? ".v6" : ".v4") + ".machine_busy_before", machineBusyCores(500), "cores");
         String label = "tun_relay." + mode + (ipv6 ? ".v6" : ".v4");
         TunOptions options = TunOptions.tun("x");
         int bufferSize = 2048;
@@ -299,6 +301,7 @@ public final class LinuxDeviceBench {
      */
     private static void runPps(String label, PacketChannel writer, PacketChannel reader, PacketBuffer[] packets,
                                int writeBatchSize, int readBatchSize, int seconds, int size) throws Exception {
+        print(label + ".machine_busy_before", machineBusyCores(500), "cores");
         AtomicLong written = new AtomicLong();
         AtomicLong read = new AtomicLong();
         Thread readerThread = Thread.ofPlatform().name("bench-reader").start(() -> {
@@ -403,6 +406,29 @@ public final class LinuxDeviceBench {
         int sum = Checksum.finish(Checksum.partial(p, 20, p.length - 20, pseudo));
         Bytes.put16(p, 26, sum == 0 ? 0xffff : sum);
         return p;
+    }
+
+    /**
+     * Busy CPUs of the whole machine over {@code millis} (from {@code /proc/stat}): load that is not
+     * ours and skews the figures (the benchmark machine may be shared).
+     */
+    static double machineBusyCores(long millis) throws IOException, InterruptedException {
+        long[] a = cpuTicks();
+        Thread.sleep(millis);
+        long[] b = cpuTicks();
+        double ticksPerSecond = 100.0; // USER_HZ
+        return (b[0] - a[0]) / ticksPerSecond / (millis / 1000.0);
+    }
+
+    /** {busy ticks, all ticks} of the aggregate cpu line. */
+    private static long[] cpuTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long all = 0;
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        for (int i = 1; i < f.length; i++) {
+            all += Long.parseLong(f[i]);
+        }
+        return new long[] {all - idle, all};
     }
 
     private static long processCpuNanos() {
