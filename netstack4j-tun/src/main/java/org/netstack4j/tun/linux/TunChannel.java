@@ -7,8 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.link.ChannelFullException;
 import org.netstack4j.link.PacketChannel;
+import org.netstack4j.link.gso.ChecksumOffload;
 import org.netstack4j.wire.Bytes;
-import org.netstack4j.wire.Checksum;
 
 /**
  * One queue of a Linux TUN/TAP device as a {@link PacketChannel}: one {@code read(2)} per packet
@@ -349,8 +349,10 @@ public final class TunChannel implements PacketChannel {
                 throw new PacketRejectedException("write " + core + ": super-packet without a virtio-net header",
                         Errno.EMSGSIZE);
             }
-            if (packet.checksumPartial()) {
-                VirtioReceiver.completeChecksum(src, packet.checksumStart(), packet.end(), packet.checksumOffset());
+            if (packet.checksumPartial() && !ChecksumOffload.completePartialChecksum(packet)) {
+                stats.increment(ChannelStats.WRITES_REJECTED);
+                throw new PacketRejectedException("write " + core + ": partial checksum outside the packet",
+                        Errno.EINVAL);
             }
         }
         byte[] out;

@@ -1,10 +1,9 @@
 package org.netstack4j.tun.linux;
 
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.link.gso.ChecksumOffload;
 import org.netstack4j.link.gso.GsoResult;
 import org.netstack4j.link.gso.GsoSegmenter;
-import org.netstack4j.wire.Bytes;
-import org.netstack4j.wire.Checksum;
 
 /**
  * The receive side of the virtio-net header: checks the header the kernel (or whoever holds the
@@ -147,10 +146,8 @@ final class VirtioReceiver {
         }
         // A truncated packet may have lost its checksum field: then it keeps no partial mark.
         if (needsChecksum && checksumStart + checksumOffset + 2 <= kept) {
-            if (deliverWhole) {
-                buffer.checksumPartial(at + checksumStart, checksumOffset);
-            } else {
-                completeChecksum(buffer.array(), at + checksumStart, at + kept, checksumOffset);
+            buffer.checksumPartial(at + checksumStart, checksumOffset);
+            if (!deliverWhole && ChecksumOffload.completePartialChecksum(buffer)) {
                 stats.increment(ChannelStats.CHECKSUMS_COMPLETED);
             }
         }
@@ -188,11 +185,5 @@ final class VirtioReceiver {
     private void count(int bytes) {
         stats.increment(ChannelStats.PACKETS_READ);
         stats.add(ChannelStats.BYTES_READ, bytes);
-    }
-
-    /** Completes a partial checksum: the field holds the pseudo-header sum; sum to the end and complement. */
-    static void completeChecksum(byte[] b, int start, int end, int offset) {
-        int field = Checksum.finish(Checksum.partial(b, start, end - start, 0));
-        Bytes.put16(b, start + offset, field == 0 ? 0xffff : field);
     }
 }
