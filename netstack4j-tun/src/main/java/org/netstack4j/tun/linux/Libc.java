@@ -52,7 +52,6 @@ final class Libc {
     static final int AF_INET6 = 10;
     static final int AF_NETLINK = 16;
     static final int AF_PACKET = 17;
-    static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_RAW = 3;
     static final int SOCK_SEQPACKET = 5;
@@ -72,17 +71,12 @@ final class Libc {
     static final int EPOLL_CLOEXEC = O_CLOEXEC;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLLIN = 0x001;
-    static final int EPOLLOUT = 0x004;
-    static final int EPOLLERR = 0x008;
-    static final int EPOLLHUP = 0x010;
     static final int EPOLLRDHUP = 0x2000;
     /** {@code struct epoll_event} is packed on x86_64 (12 bytes) and naturally aligned elsewhere (16). */
     static final int EPOLL_EVENT_SIZE = isX86() ? 12 : 16;
     static final int EPOLL_EVENT_DATA_OFFSET = isX86() ? 4 : 8;
     static final short POLLIN = 0x001;
     static final short POLLOUT = 0x004;
-    static final short POLLERR = 0x008;
-    static final short POLLHUP = 0x010;
     /** {@code struct pollfd}: int fd, short events, short revents. */
     static final int POLLFD_SIZE = 8;
 
@@ -132,8 +126,6 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = critical("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITEV = critical("writev",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IOCTL_PTR = normal("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IOCTL_LONG = normal("ioctl",
@@ -160,8 +152,6 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = normal("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = normal("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = critical("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = critical("recv",
@@ -216,15 +206,6 @@ final class Libc {
     static long write(MemorySegment state, int fd, MemorySegment buffer, long length) {
         try {
             return (long) WRITE.invokeExact(state, fd, buffer, length);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code writev(2)}; the iovec array and what it points to must be native memory. */
-    static long writev(MemorySegment state, int fd, MemorySegment iov, int count) {
-        try {
-            return (long) WRITEV.invokeExact(state, fd, iov, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -331,15 +312,6 @@ final class Libc {
     static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int length) {
         try {
             return (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, length);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value,
-                          MemorySegment length) {
-        try {
-            return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -20,19 +20,6 @@ final class SocketOptions {
         }
     }
 
-    /** Reads an int option. */
-    static int getInt(int fd, int level, int name, String what) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = arena.allocate(Libc.callStateLayout());
-            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
-            if (Libc.getsockopt(st, fd, level, name, v, len) < 0) {
-                throw new ErrnoException("getsockopt " + what, Libc.errno(st));
-            }
-            return v.get(ValueLayout.JAVA_INT, 0);
-        }
-    }
-
     /** Applies the socket buffer sizes of {@code options}: forced when privileged, else capped by the sysctl maxima. */
     static void applyBuffers(int fd, SocketChannelOptions options, String description) throws ErrnoException {
         if (options.receiveBufferSize() > 0) {
