@@ -52,6 +52,8 @@ import org.netstack4j.wire.MacAddress;
  *   <li>{@code unix-pps plain|batched SIZE}: a seqpacket socket pair, one writer and one reader thread.</li>
  *   <li>{@code packet-pps plain|batched SIZE}: AF_PACKET sender on one end of a veth pair, AF_PACKET
  *       receiver on the other.</li>
+ *   <li>{@code close-latency [TRIALS]}: two TUN queues read by two loops while the kernel floods them
+ *       with UDP; the time from {@code close()} to the end of the last loop, per trial.</li>
  * </ul>
  */
 public final class LinuxDeviceBench {
@@ -76,6 +78,7 @@ public final class LinuxDeviceBench {
                     tunRelay(mode, false, s);
                 }
                 tunRelay("whole", true, s);
+                closeLatency(20);
                 for (int size : new int[] {64, 1400}) {
                     tunPps("single", size, s);
                     tunPps("batch", size, s);
@@ -85,6 +88,7 @@ public final class LinuxDeviceBench {
                     packetPps("batched", size, s);
                 }
             }
+            case "close-latency" -> closeLatency(args.length > 1 ? Integer.parseInt(args[1]) : 20);
             case "tun-relay" -> tunRelay(args[1], args.length > 2 && args[2].equals("v6"),
                     args.length > 3 ? Integer.parseInt(args[3]) : 5);
             case "tun-pps" -> tunPps(args[1], Integer.parseInt(args[2]), seconds(args, 3));
@@ -229,6 +233,70 @@ public final class LinuxDeviceBench {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    static void closeLatency(int trials) throws Exception {
+        print("close_latency.machine_busy_before", machineBusyCores(500), "cores");
+        double[] millis = new double[trials];
+        for (int t = 0; t < trials; t++) {
+            try (TunDevice tun = TunDevice.open(TunOptions.tun("nsbcl").withQueues(2))) {
+                Files.writeString(Path.of("/proc/sys/net/ipv6/conf/nsbcl/disable_ipv6"), "1");
+                tun.setUp(true).addAddress(InetAddress.getByName("198.18.5.1"), 24);
+                AtomicLong read = new AtomicLong();
+                long[] ended = new long[2];
+                Thread[] loops = new Thread[2];
+                for (int q = 0; q < 2; q++) {
+                    TunChannel channel = tun.queue(q);
+                    int queue = q;
+                    loops[q] = Thread.ofPlatform().start(() -> {
+                        PacketBuffer[] in = new PacketBuffer[32];
+                        for (int i = 0; i < in.length; i++) {
+                            in[i] = new PacketBuffer(2048 + HEADROOM, HEADROOM);
+                        }
+                        int[] lengths = new int[in.length];
+                        try {
+                            for (;;) {
+                                read.addAndGet(channel.readBatch(in, lengths, in.length));
+                                for (PacketBuffer b : in) {
+                                    b.reset(HEADROOM);
+                                }
+                            }
+                        } catch (IOException e) {
+                            ended[queue] = System.nanoTime();
+                        }
+                    });
+                }
+                AtomicLong stop = new AtomicLong();
+                Thread flood = Thread.ofPlatform().start(() -> {
+                    try (java.nio.channels.DatagramChannel d = java.nio.channels.DatagramChannel.open()) {
+                        d.bind(new InetSocketAddress("198.18.5.1", 0));
+                        java.nio.ByteBuffer payload = java.nio.ByteBuffer.allocate(100);
+                        long end = System.nanoTime() + 5_000_000_000L;
+                        for (int i = 0; stop.get() == 0 && System.nanoTime() < end; i++) {
+                            payload.clear();
+                            d.send(payload, new InetSocketAddress("198.18.5.2", 6000 + (i & 63)));
+                        }
+                    } catch (IOException e) {
+                        // the device went away
+                    }
+                });
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (read.get() < 5000 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                long closed = System.nanoTime();
+                tun.close();
+                for (Thread loop : loops) {
+                    loop.join(5000);
+                }
+                stop.set(1);
+                flood.join(5000);
+                millis[t] = (Math.max(ended[0], ended[1]) - closed) / 1e6;
+            }
+        }
+        java.util.Arrays.sort(millis);
+        print("close_latency.p50", millis[trials / 2], "ms");
+        print("close_latency.max", millis[trials - 1], "ms");
+    }
 
     static void tunPps(String mode, int size, int seconds) throws Exception {
         String label = "tun_fwd." + mode + "." + size;

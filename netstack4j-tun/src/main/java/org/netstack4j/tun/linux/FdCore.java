@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The life cycle and readiness waiting shared by every Linux channel: one non-blocking packet fd,
@@ -13,11 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waits.
  *
  * <p><b>Closing without races.</b> Each operation brackets its use of the fds with
- * {@link #enter()}/{@link #exit()}. {@link #close()} only marks the core closed and signals the
- * eventfd, which wakes a reader in {@code epoll_wait} (and a writer in {@code poll}) at once; the
- * fds are closed by whichever of {@code close()} or the last running operation finishes last. So an
- * fd number is never closed while a call may still use it, and never reused under a running call.
- * The native memory of the channel (an arena) is freed at the same moment.
+ * {@link #enter()}/{@link #exit()}. {@link #close()} marks the core closed and signals the eventfd,
+ * which wakes a reader in {@code epoll_wait} (and a writer in {@code poll}) at once; the fds are
+ * closed only when no operation runs any more, normally by {@code close()} itself after the
+ * operations in flight have left. So an fd number is never closed while a call may still use it, and
+ * never reused under a running call. The native memory of the channel (an arena) is freed at the
+ * same moment.
  */
 final class FdCore {
     private static final int CLOSED = Integer.MIN_VALUE;
@@ -144,17 +146,36 @@ final class FdCore {
     }
 
     /**
-     * Marks closed and wakes waiters; the fds go when no operation runs any more. Idempotent.
+     * Closes: marks the core closed, wakes every waiter, waits for the operations in flight to leave
+     * (they are short: a non-blocking call, or a wait the wake-up ends) and releases the fds and the
+     * native memory on this thread. So the fds are gone when this returns, and the dispatch loops do
+     * not pay for it: closing a device's last fd makes the kernel unregister the interface, which
+     * takes milliseconds. Should an operation not leave within two seconds, the last one to leave
+     * releases instead. Idempotent.
      *
      * @return false if it was already closed
      */
     boolean close() {
+        if (!beginClose()) {
+            return false;
+        }
+        finishClose();
+        return true;
+    }
+
+    /**
+     * First half of {@link #close()}: marks closed and wakes waiters, and holds the release back until
+     * {@link #finishClose()} (so that several cores can be woken before any is waited for).
+     *
+     * @return false if it was already closed (then do not call {@link #finishClose()})
+     */
+    boolean beginClose() {
         for (;;) {
             int s = state.get();
             if (s < 0) {
                 return false;
             }
-            // Count ourselves as an operation so that the eventfd stays open while we signal it.
+            // Count ourselves as an operation so that nothing is released before finishClose.
             if (state.compareAndSet(s, (s + 1) | CLOSED)) {
                 break;
             }
@@ -163,10 +184,17 @@ final class FdCore {
             MemorySegment st = local.allocate(Libc.callStateLayout());
             MemorySegment one = local.allocateFrom(ValueLayout.JAVA_LONG, 1L);
             Libc.write(st, wakeFd, one, 8);
-        } finally {
-            exit();
         }
         return true;
+    }
+
+    /** Second half of {@link #close()}: waits for the operations in flight, then releases. */
+    void finishClose() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while ((state.get() & ~CLOSED) > 1 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(20_000);
+        }
+        exit();
     }
 
     private void release() {

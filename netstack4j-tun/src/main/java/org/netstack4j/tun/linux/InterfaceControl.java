@@ -34,7 +34,7 @@ public final class InterfaceControl {
     /** {@code sizeof(struct ifreq)}. */
     static final int IFREQ_SIZE = 40;
     private static final int ARPHRD_ETHER = 1;
-    private static final int IFA_F_TENTATIVE = 0x40;
+    private static final long RTF_LOCAL = 0x80000000L;
 
     private InterfaceControl() {
     }
@@ -143,8 +143,9 @@ public final class InterfaceControl {
 
     /**
      * Adds {@code address/prefixLength} to {@code name}. An IPv6 address is added without duplicate
-     * address detection, and the call returns once the kernel has taken it out of the tentative state
-     * (that step runs asynchronously; until then packets to it are dropped), or after two seconds.
+     * address detection, and the call returns once the kernel accepts packets to it (it finishes
+     * adding an IPv6 address asynchronously; until then packets to it are dropped), or after two
+     * seconds.
      */
     public static void addAddress(String name, InetAddress address, int prefixLength) throws IOException {
         checkPrefix(address, prefixLength);
@@ -154,12 +155,16 @@ public final class InterfaceControl {
                     "add address " + address.getHostAddress() + "/" + prefixLength + " to " + name);
         }
         if (!(address instanceof Inet4Address)) {
-            awaitIpv6Usable(index, address, 2000);
+            awaitIpv6Usable(address, 2000);
         }
     }
 
-    /** Polls {@code /proc/net/if_inet6} until the address is listed on the interface without IFA_F_TENTATIVE. */
-    private static void awaitIpv6Usable(int index, InetAddress address, long timeoutMillis) throws IOException {
+    /**
+     * Polls {@code /proc/net/ipv6_route} until the address has its local route ({@code RTF_LOCAL}):
+     * only then does the kernel accept packets to it. (The tentative flag is cleared a moment before
+     * that route goes in, so {@code /proc/net/if_inet6} alone is not enough.)
+     */
+    private static void awaitIpv6Usable(InetAddress address, long timeoutMillis) throws IOException {
         StringBuilder hex = new StringBuilder(32);
         for (byte b : address.getAddress()) {
             hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
@@ -167,10 +172,10 @@ public final class InterfaceControl {
         String wanted = hex.toString();
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         do {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/if_inet6"))) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/ipv6_route"))) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length >= 5 && f[0].equals(wanted) && Integer.parseInt(f[1], 16) == index
-                        && (Integer.parseInt(f[4], 16) & IFA_F_TENTATIVE) == 0) {
+                if (f.length >= 10 && f[0].equals(wanted) && f[1].equals("80")
+                        && (Long.parseLong(f[8], 16) & RTF_LOCAL) != 0) {
                     return;
                 }
             }

@@ -175,6 +175,16 @@ public final class TunChannel implements PacketChannel {
         core.close();
     }
 
+    /** {@link FdCore#beginClose()}, for closing all queues of a device together. */
+    boolean beginClose() {
+        return core.beginClose();
+    }
+
+    /** {@link FdCore#finishClose()}, after a successful {@link #beginClose()}. */
+    void finishClose() {
+        core.finishClose();
+    }
+
     @Override
     public int read(PacketBuffer buffer) throws IOException {
         core.enterOrThrow();

@@ -306,11 +306,20 @@ public final class TunDevice implements AutoCloseable {
         return this;
     }
 
-    /** Closes every queue (idempotent). */
+    /**
+     * Closes every queue (idempotent): wakes all their readers first, then releases each queue's fds
+     * on this thread; when it returns the fds are closed (and a non-persistent device is gone).
+     */
     @Override
     public void close() {
-        for (TunChannel q : queues) {
-            q.close();
+        boolean[] begun = new boolean[queues.size()];
+        for (int i = 0; i < begun.length; i++) {
+            begun[i] = queues.get(i).beginClose();
+        }
+        for (int i = 0; i < begun.length; i++) {
+            if (begun[i]) {
+                queues.get(i).finishClose();
+            }
         }
     }
 
