@@ -2,6 +2,7 @@ package org.netstack4j.link;
 
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.wire.Bytes;
+import org.netstack4j.wire.IpProtocol;
 import org.netstack4j.wire.Ipv4Header;
 import org.netstack4j.wire.Ipv6ExtensionChain;
 import org.netstack4j.wire.Ipv6Header;
@@ -22,12 +23,6 @@ import org.netstack4j.wire.ParseResult;
  * <p>Allocation-free; not thread-safe (it holds reusable header views): one instance per thread.
  */
 public final class FlowHash {
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_UDP = 17;
-    private static final int PROTO_DCCP = 33;
-    private static final int PROTO_SCTP = 132;
-    private static final int PROTO_UDPLITE = 136;
-
     private final int seed;
     private final Ipv4Header ipv4 = new Ipv4Header();
     private final Ipv6Header ipv6 = new Ipv6Header();
@@ -120,8 +115,8 @@ public final class FlowHash {
     }
 
     private static boolean hasPorts(int protocol) {
-        return protocol == PROTO_TCP || protocol == PROTO_UDP || protocol == PROTO_SCTP
-                || protocol == PROTO_DCCP || protocol == PROTO_UDPLITE;
+        return protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP
+                || protocol == IpProtocol.DCCP || protocol == IpProtocol.UDP_LITE;
     }
 
     private static int mixAddress(int h, long high, long low) {

@@ -2,6 +2,7 @@ package org.netstack4j.link;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -21,7 +22,8 @@ import org.netstack4j.buffer.PacketBuffer;
  * or by {@link End#close()}.
  *
  * <p>Closing one end makes the other end's reads return the packets still queued, then {@code -1}
- * (end of stream), and its writes fail, like a socket pair.
+ * (end of stream), and its writes fail, like a socket pair. Interrupting a reader blocked in
+ * {@link End#read} closes its end and throws {@link ClosedByInterruptException}, as NIO channels do.
  */
 public final class PacketPipe {
     private final End a;
@@ -107,6 +109,12 @@ public final class PacketPipe {
                     LockSupport.park(this);
                 }
                 ring.waiter = null;
+                if (Thread.currentThread().isInterrupted()) {
+                    // As NIO's interruptible channels do: the interrupt closes the channel (and stays set),
+                    // rather than turning park() into a busy loop.
+                    close();
+                    throw new ClosedByInterruptException();
+                }
             }
         }
 

@@ -158,31 +158,31 @@ public final class SnifferEndpoint implements LinkEndpoint {
 
     @Override
     public int writePackets(PacketBuffer[] packets, int count) {
-        int sent = inner.writePackets(packets, count);
+        // Recorded before the write, like a kernel tap: a reply read by the dispatch thread can never
+        // be captured ahead of the request that caused it. Super-packets and partial checksums are
+        // therefore captured as the stack handed them over, as tcpdump shows them with offloads on.
         if (capturing) {
             for (int i = 0; i < count; i++) {
                 recordOutbound(packets[i]);
             }
         }
-        return sent;
+        return inner.writePackets(packets, count);
     }
 
     @Override
     public boolean writePacket(PacketBuffer packet) {
-        boolean sent = inner.writePacket(packet);
         if (capturing) {
             recordOutbound(packet);
         }
-        return sent;
+        return inner.writePacket(packet);
     }
 
     @Override
     public boolean writeRawPacket(PacketBuffer packet) {
-        boolean sent = inner.writeRawPacket(packet);
         if (capturing) {
             record(null, 0, packet.array(), packet.start(), packet.length());
         }
-        return sent;
+        return inner.writeRawPacket(packet);
     }
 
     @Override

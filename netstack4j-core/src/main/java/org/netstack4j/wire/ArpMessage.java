@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>Bytes after the 28 octets (Ethernet padding) are ignored.
  */
-public final class ArpMessage {
+public final class ArpMessage extends WireView {
     /** Bytes in an Ethernet/IPv4 ARP message. */
     public static final int LENGTH = 28;
     /** Bytes needed to read the format fields (hardware/protocol type and length). */
@@ -30,9 +30,6 @@ public final class ArpMessage {
     /** Opcode of a reply. */
     public static final int OPCODE_REPLY = 2;
 
-    private byte[] buffer;
-    private int offset;
-
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
     public ArpMessage() {
     }
@@ -45,6 +42,7 @@ public final class ArpMessage {
      *         or protocol type or length is not Ethernet (1, 6) / IPv4 (0x0800, 4)
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
@@ -60,8 +58,7 @@ public final class ArpMessage {
         if (length < LENGTH) {
             return ParseResult.TRUNCATED;
         }
-        this.buffer = buffer;
-        this.offset = offset;
+        accept(buffer, offset, length);
         return ParseResult.OK;
     }
 
@@ -72,31 +69,7 @@ public final class ArpMessage {
      * @throws MalformedPacketException if the message is malformed or not Ethernet/IPv4
      */
     public static ArpMessage parse(byte[] message) {
-        ArpMessage m = new ArpMessage();
-        ParseResult r = m.wrap(message, 0, message.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, message.length + "-byte ARP message");
-        }
-        return m;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("ArpMessage is not wrapped around a valid message");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the message. */
-    public int offset() {
-        bytes();
-        return offset;
+        return parseWhole(new ArpMessage(), message, "ARP message");
     }
 
     /** Always {@link #HARDWARE_TYPE_ETHERNET} after a successful wrap. */
@@ -209,7 +182,7 @@ public final class ArpMessage {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "ArpMessage[unwrapped]";
         }
         String op = isRequest() ? "request" : isReply() ? "reply" : "opcode " + opcode();

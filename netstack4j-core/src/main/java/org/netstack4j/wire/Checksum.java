@@ -100,6 +100,19 @@ public final class Checksum {
         return partial(b, offset, length, initial) == 0xffff;
     }
 
+    /**
+     * The checksum to store in the 16-bit field {@code fieldOffset} bytes into the {@code length} bytes at
+     * {@code offset}, summed as if that field held zero and added to {@code initial} (a pseudo-header sum,
+     * or 0). The field is skipped rather than zeroed, so computing never writes to the packet; it must lie
+     * at an even distance from {@code offset} and inside the range.
+     *
+     * @throws IndexOutOfBoundsException if the range or the field is not inside {@code b}
+     */
+    public static int computeSkippingField(byte[] b, int offset, int length, int fieldOffset, int initial) {
+        int sum = partial(b, offset, fieldOffset, initial);
+        return finish(partial(b, offset + fieldOffset + 2, length - fieldOffset - 2, sum));
+    }
+
     /** Partial sum of the IPv4 pseudo-header (RFC 793/768): addresses, protocol, upper-layer length. */
     public static int pseudoHeaderIpv4(int source, int destination, int protocol, int length) {
         long sum = (source >>> 16) + (source & 0xffff) + (destination >>> 16) + (destination & 0xffff)

@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>A frame is accepted as soon as its header is present: the 60-byte minimum of the wire does not apply to
  * virtual links, which do not pad.
  */
-public final class EthernetHeader {
+public final class EthernetHeader extends WireView {
     /** Bytes in an untagged header. */
     public static final int MIN_LENGTH = 14;
     /** Bytes in a header with one VLAN tag. */
@@ -56,9 +56,6 @@ public final class EthernetHeader {
     /** Value of the VLAN accessors of an untagged frame. */
     public static final int NO_TAG = -1;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
     private int headerLength;
     private int etherType;
     private int outerTagOffset = NO_TAG; // offset of the first tag's TCI, or NO_TAG
@@ -76,6 +73,7 @@ public final class EthernetHeader {
      *         that follows it
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
@@ -104,9 +102,7 @@ public final class EthernetHeader {
             }
             type = next;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         this.headerLength = header;
         this.etherType = type;
         this.outerTagOffset = outer;
@@ -121,31 +117,7 @@ public final class EthernetHeader {
      * @throws MalformedPacketException if the header is malformed
      */
     public static EthernetHeader parse(byte[] frame) {
-        EthernetHeader h = new EthernetHeader();
-        ParseResult r = h.wrap(frame, 0, frame.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, frame.length + "-byte Ethernet frame");
-        }
-        return h;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("EthernetHeader is not wrapped around a valid frame");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the frame. */
-    public int offset() {
-        bytes();
-        return offset;
+        return parseWhole(new EthernetHeader(), frame, "Ethernet frame");
     }
 
     /** Bytes in the frame, header included, as given to {@link #wrap}. */
@@ -301,7 +273,7 @@ public final class EthernetHeader {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "EthernetHeader[unwrapped]";
         }
         return "EthernetHeader[" + source() + " > " + destination() + ", type 0x" + Integer.toHexString(etherType)

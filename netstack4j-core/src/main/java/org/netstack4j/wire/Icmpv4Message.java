@@ -28,7 +28,7 @@ public final class Icmpv4Message {
     /** Smallest error message: the fixed header and a minimal (20-octet) invoking IPv4 header. */
     public static final int ERROR_MIN_LENGTH = HEADER_LENGTH + 20;
     /** IPv4 protocol number of ICMP. */
-    public static final int PROTOCOL_NUMBER = 1;
+    public static final int PROTOCOL_NUMBER = IpProtocol.ICMP;
 
     /** Type 0: echo reply. */
     public static final int TYPE_ECHO_REPLY = 0;
@@ -274,7 +274,7 @@ public final class Icmpv4Message {
 
     /** True if the checksum over the whole message verifies (RFC 1071: the sum is all ones). */
     public boolean checksumValid() {
-        return Checksum.partial(buffer, offset, length, 0) == 0xffff;
+        return Checksum.verify(buffer, offset, length, 0);
     }
 
     /** The checksum the message should carry, computed as if the checksum field were zero. */
@@ -383,10 +383,7 @@ public final class Icmpv4Message {
     }
 
     private static int computeChecksum(byte[] b, int offset, int length) {
-        // Skip the stored field instead of zeroing it, so computing never writes to the packet.
-        int sum = Checksum.partial(b, offset, CHECKSUM, 0);
-        sum = Checksum.partial(b, offset + REST, length - REST, sum);
-        return Checksum.finish(sum);
+        return Checksum.computeSkippingField(b, offset, length, CHECKSUM, 0);
     }
 
     /** A short description for logs and test failures (allocates). */

@@ -41,7 +41,7 @@ public final class Icmpv6Message {
     /** Redirect without options. */
     public static final int REDIRECT_LENGTH = 40;
     /** IPv6 next-header value of ICMPv6, also used in the checksum's pseudo-header. */
-    public static final int NEXT_HEADER = 58;
+    public static final int NEXT_HEADER = IpProtocol.ICMPV6;
     /** A {@code linkLayerAddress} argument of the NDP writers meaning "include no link-layer address option". */
     public static final long NO_LINK_LAYER_ADDRESS = -1L;
 
@@ -455,7 +455,7 @@ public final class Icmpv6Message {
     public boolean checksumValid(long sourceHigh, long sourceLow, long destinationHigh, long destinationLow) {
         int pseudo = Checksum.pseudoHeaderIpv6(sourceHigh, sourceLow, destinationHigh, destinationLow,
                 NEXT_HEADER, length);
-        return Checksum.partial(buffer, offset, length, pseudo) == 0xffff;
+        return Checksum.verify(buffer, offset, length, pseudo);
     }
 
     /**
@@ -465,7 +465,7 @@ public final class Icmpv6Message {
      */
     public boolean checksumValid(byte[] addresses, int sourceOffset, int destinationOffset) {
         int pseudo = Checksum.pseudoHeaderIpv6(addresses, sourceOffset, destinationOffset, NEXT_HEADER, length);
-        return Checksum.partial(buffer, offset, length, pseudo) == 0xffff;
+        return Checksum.verify(buffer, offset, length, pseudo);
     }
 
     /** The checksum the message should carry for these addresses (the field counted as zero). */
@@ -520,9 +520,7 @@ public final class Icmpv6Message {
     }
 
     private static int sumWithoutChecksumField(byte[] b, int offset, int length, int pseudo) {
-        int sum = Checksum.partial(b, offset, CHECKSUM, pseudo);
-        sum = Checksum.partial(b, offset + REST, length - REST, sum);
-        return Checksum.finish(sum);
+        return Checksum.computeSkippingField(b, offset, length, CHECKSUM, pseudo);
     }
 
     // --- writers ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import java.util.Objects;
  * {@link #totalLength()}: bytes past it (Ethernet padding) are not payload. The header checksum is not
  * checked by {@code wrap}; callers that do not trust the link call {@link #isChecksumValid()}.
  */
-public final class Ipv4Header {
+public final class Ipv4Header extends WireView {
     /** Bytes in a header without options. */
     public static final int MIN_LENGTH = 20;
     /** Bytes in a header with the most options (IHL 15). */
@@ -36,13 +36,13 @@ public final class Ipv4Header {
     public static final int VERSION = 4;
 
     /** Protocol number of ICMP. */
-    public static final int PROTOCOL_ICMP = 1;
+    public static final int PROTOCOL_ICMP = IpProtocol.ICMP;
     /** Protocol number of IGMP. */
-    public static final int PROTOCOL_IGMP = 2;
+    public static final int PROTOCOL_IGMP = IpProtocol.IGMP;
     /** Protocol number of TCP. */
-    public static final int PROTOCOL_TCP = 6;
+    public static final int PROTOCOL_TCP = IpProtocol.TCP;
     /** Protocol number of UDP. */
-    public static final int PROTOCOL_UDP = 17;
+    public static final int PROTOCOL_UDP = IpProtocol.UDP;
 
     /** Don't Fragment, as a bit of the flags/fragment offset word (for {@link #write}). */
     public static final int FLAG_DONT_FRAGMENT = 0x4000;
@@ -65,9 +65,6 @@ public final class Ipv4Header {
     /** Router Alert (RFC 2113). */
     public static final int OPTION_ROUTER_ALERT = 148;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
     private int headerLength;
     private int totalLength;
 
@@ -85,6 +82,7 @@ public final class Ipv4Header {
      *         option's length is below 2 or runs past the header
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
@@ -109,9 +107,7 @@ public final class Ipv4Header {
                 return options;
             }
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         this.headerLength = header;
         this.totalLength = total;
         return ParseResult.OK;
@@ -124,31 +120,7 @@ public final class Ipv4Header {
      * @throws MalformedPacketException if the header is malformed
      */
     public static Ipv4Header parse(byte[] packet) {
-        Ipv4Header h = new Ipv4Header();
-        ParseResult r = h.wrap(packet, 0, packet.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, packet.length + "-byte IPv4 packet");
-        }
-        return h;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("Ipv4Header is not wrapped around a valid packet");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the header. */
-    public int offset() {
-        bytes();
-        return offset;
+        return parseWhole(new Ipv4Header(), packet, "IPv4 packet");
     }
 
     /** Always 4 after a successful wrap. */
@@ -280,7 +252,7 @@ public final class Ipv4Header {
 
     /** True when the header checksum verifies (the one's-complement sum of the header is 0xffff). */
     public boolean isChecksumValid() {
-        return Checksum.partial(bytes(), offset, headerLength, 0) == 0xffff;
+        return Checksum.verify(bytes(), offset, headerLength, 0);
     }
 
     /** The header checksum the header should carry, computed over its current bytes. */
@@ -352,8 +324,7 @@ public final class Ipv4Header {
      * field itself.
      */
     public static int checksum(byte[] b, int offset, int headerLength) {
-        int sum = Checksum.partial(b, offset, 10, 0);
-        return Checksum.finish(Checksum.partial(b, offset + 12, headerLength - 12, sum));
+        return Checksum.computeSkippingField(b, offset, headerLength, 10, 0);
     }
 
     /**
@@ -409,7 +380,7 @@ public final class Ipv4Header {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "Ipv4Header[unwrapped]";
         }
         return "Ipv4Header[" + source() + " > " + destination() + ", proto " + protocol() + ", ttl " + ttl()

@@ -57,7 +57,7 @@ public final class Ipv4OptionCursor {
     public int next() {
         while (position < end) {
             int at = position;
-            int len = step(buffer, at, end);
+            int len = KindLengthOptions.size(buffer, at, end, false);
             if (len <= 0) {
                 malformed = len < 0;
                 position = end;
@@ -106,32 +106,7 @@ public final class Ipv4OptionCursor {
      * @return {@link ParseResult#OK} or {@link ParseResult#IPV4_BAD_OPTION_LENGTH}
      */
     static ParseResult validate(byte[] b, int offset, int length) {
-        int end = offset + length;
-        int at = offset;
-        while (at < end) {
-            int len = step(b, at, end);
-            if (len <= 0) {
-                return len == 0 ? ParseResult.OK : ParseResult.IPV4_BAD_OPTION_LENGTH;
-            }
-            at += len;
-        }
-        return ParseResult.OK;
-    }
-
-    /**
-     * Size of the option at {@code at} (with {@code at < end}): 1 for No Operation, its length field for a
-     * well-formed multi-octet option, 0 for End of Option List, -1 when the length is below 2, missing, or
-     * runs past {@code end}.
-     */
-    private static int step(byte[] b, int at, int end) {
-        int kind = b[at] & 0xff;
-        if (kind == Ipv4Header.OPTION_END_OF_LIST) {
-            return 0;
-        }
-        if (kind == Ipv4Header.OPTION_NO_OPERATION) {
-            return 1;
-        }
-        int len = at + 1 < end ? b[at + 1] & 0xff : 0;
-        return len < 2 || len > end - at ? -1 : len;
+        return KindLengthOptions.isWellFormed(b, offset, length, false) ? ParseResult.OK
+                : ParseResult.IPV4_BAD_OPTION_LENGTH;
     }
 }

@@ -17,14 +17,11 @@ import java.util.Objects;
  * <p>{@link Ipv6ExtensionChain} finds this header in a packet and reports the same fields; this view is for
  * code that already knows where the header is (reassembly) and for building fragments.
  */
-public final class Ipv6FragmentHeader {
+public final class Ipv6FragmentHeader extends WireView {
     /** Bytes in the header. */
     public static final int LENGTH = 8;
     /** Largest fragment offset in bytes (13 bits of 8-byte units). */
     public static final int MAX_FRAGMENT_OFFSET = 0x1fff << 3;
-
-    private byte[] buffer;
-    private int offset;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
     public Ipv6FragmentHeader() {
@@ -36,34 +33,15 @@ public final class Ipv6FragmentHeader {
      * @return {@link ParseResult#OK} or {@link ParseResult#TRUNCATED} below 8 bytes
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
         if (length < LENGTH) {
             return ParseResult.TRUNCATED;
         }
-        this.buffer = buffer;
-        this.offset = offset;
+        accept(buffer, offset, length);
         return ParseResult.OK;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("Ipv6FragmentHeader is not wrapped around a valid header");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the header. */
-    public int offset() {
-        bytes();
-        return offset;
     }
 
     /** Type of the header that starts the fragmentable part of the original packet. */
@@ -119,7 +97,7 @@ public final class Ipv6FragmentHeader {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "Ipv6FragmentHeader[unwrapped]";
         }
         return "Ipv6FragmentHeader[next " + nextHeader() + ", offset " + fragmentOffset()

@@ -22,7 +22,7 @@ import java.util.Objects;
  * payload (link padding) are not part of the packet. Jumbograms (RFC 2675: payload length 0 and a Jumbo
  * Payload option) are not supported: a payload length of 0 means an empty payload.
  */
-public final class Ipv6Header {
+public final class Ipv6Header extends WireView {
     /** Bytes in the fixed header. */
     public static final int LENGTH = 40;
     /** The version nibble. */
@@ -33,29 +33,25 @@ public final class Ipv6Header {
     public static final int MAX_FLOW_LABEL = 0xf_ffff;
 
     /** Next header: hop-by-hop options (RFC 8200 section 4.3). */
-    public static final int NEXT_HEADER_HOP_BY_HOP = 0;
+    public static final int NEXT_HEADER_HOP_BY_HOP = IpProtocol.HOP_BY_HOP;
     /** Next header: TCP. */
-    public static final int NEXT_HEADER_TCP = 6;
+    public static final int NEXT_HEADER_TCP = IpProtocol.TCP;
     /** Next header: UDP. */
-    public static final int NEXT_HEADER_UDP = 17;
+    public static final int NEXT_HEADER_UDP = IpProtocol.UDP;
     /** Next header: routing header (RFC 8200 section 4.4). */
-    public static final int NEXT_HEADER_ROUTING = 43;
+    public static final int NEXT_HEADER_ROUTING = IpProtocol.ROUTING;
     /** Next header: fragment header (RFC 8200 section 4.5). */
-    public static final int NEXT_HEADER_FRAGMENT = 44;
+    public static final int NEXT_HEADER_FRAGMENT = IpProtocol.FRAGMENT;
     /** Next header: Encapsulating Security Payload (RFC 4303); opaque, ends the header chain. */
-    public static final int NEXT_HEADER_ESP = 50;
+    public static final int NEXT_HEADER_ESP = IpProtocol.ESP;
     /** Next header: Authentication Header (RFC 4302). */
-    public static final int NEXT_HEADER_AUTHENTICATION = 51;
+    public static final int NEXT_HEADER_AUTHENTICATION = IpProtocol.AUTHENTICATION;
     /** Next header: ICMPv6. */
-    public static final int NEXT_HEADER_ICMPV6 = 58;
+    public static final int NEXT_HEADER_ICMPV6 = IpProtocol.ICMPV6;
     /** Next header: no next header (RFC 8200 section 4.7). */
-    public static final int NEXT_HEADER_NONE = 59;
+    public static final int NEXT_HEADER_NONE = IpProtocol.NO_NEXT_HEADER;
     /** Next header: destination options (RFC 8200 section 4.6). */
-    public static final int NEXT_HEADER_DESTINATION_OPTIONS = 60;
-
-    private byte[] buffer;
-    private int offset;
-    private int length;
+    public static final int NEXT_HEADER_DESTINATION_OPTIONS = IpProtocol.DESTINATION_OPTIONS;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
     public Ipv6Header() {
@@ -69,6 +65,7 @@ public final class Ipv6Header {
      *         runs past {@code length}
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         this.buffer = null;
@@ -81,9 +78,7 @@ public final class Ipv6Header {
         if (Bytes.u16(buffer, offset + 4) > length - LENGTH) {
             return ParseResult.IPV6_BAD_PAYLOAD_LENGTH;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         return ParseResult.OK;
     }
 
@@ -94,31 +89,7 @@ public final class Ipv6Header {
      * @throws MalformedPacketException if the header is malformed
      */
     public static Ipv6Header parse(byte[] packet) {
-        Ipv6Header h = new Ipv6Header();
-        ParseResult r = h.wrap(packet, 0, packet.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, packet.length + "-byte IPv6 packet");
-        }
-        return h;
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("Ipv6Header is not wrapped around a valid packet");
-        }
-        return b;
-    }
-
-    /** The array this view reads. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first byte of the header. */
-    public int offset() {
-        bytes();
-        return offset;
+        return parseWhole(new Ipv6Header(), packet, "IPv6 packet");
     }
 
     /** Always 6 after a successful wrap. */
@@ -287,7 +258,7 @@ public final class Ipv6Header {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "Ipv6Header[unwrapped]";
         }
         return "Ipv6Header[" + source() + " > " + destination() + ", next " + nextHeader() + ", hlim " + hopLimit()

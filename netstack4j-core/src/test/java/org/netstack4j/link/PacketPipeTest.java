@@ -196,6 +196,26 @@ class PacketPipeTest {
         assertThat(next).containsOnly(perWriter);
     }
 
+    @Test
+    void interruptingABlockedReaderClosesItsEndAsNioChannelsDo() throws Exception {
+        PacketPipe pipe = PacketPipe.open(2, 100);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                pipe.b().read(new PacketBuffer(100, 0));
+                failure.complete(null);
+            } catch (IOException e) {
+                failure.complete(e);
+            }
+        });
+        reader.start();
+        awaitParked(pipe);
+        reader.interrupt();
+        assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+        assertThat(pipe.b().isOpen()).isFalse();
+        reader.join();
+    }
+
     /** Waits (bounded) until the reader of end b is parked in read, so the wake-up is really tested. */
     static void awaitParked(PacketPipe pipe) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

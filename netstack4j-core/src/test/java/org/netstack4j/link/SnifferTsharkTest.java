@@ -14,13 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.testing.TShark;
 
 /**
  * The sniffer's capture opens in tshark, and tshark decodes the packets the test sent, field by field,
@@ -28,15 +29,13 @@ import org.netstack4j.buffer.PacketBuffer;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SnifferTsharkTest {
-    private static Path tshark;
+    private static final String[] FIELDS = {"frame.len", "eth.src", "eth.dst", "ip.src", "ip.dst", "ipv6.src",
+            "ipv6.dst", "udp.srcport", "udp.dstport", "tcp.srcport", "tcp.dstport", "udp.checksum.status",
+            "tcp.checksum.status", "ip.checksum.status", "_ws.malformed", "tcp.seq_raw"};
 
     @BeforeAll
-    static void findTshark() {
-        tshark = TShark.find();
-        if (tshark == null) {
-            System.out.println("SnifferTsharkTest skipped: tshark is not installed (scripts/install-test-deps.sh installs it)");
-        }
-        Assumptions.assumeTrue(tshark != null, "tshark is not installed");
+    static void requireTshark() {
+        TShark.assumeAvailable();
     }
 
     /** One packet the test sends, and what tshark must say about it. */
@@ -102,11 +101,16 @@ class SnifferTsharkTest {
             sniffer.flush();
         }
 
-        List<String[]> rows = TShark.fields(tshark, capture,
-                List.of("udp.check_checksum:TRUE", "tcp.check_checksum:TRUE", "ip.check_checksum:TRUE"),
-                "frame.len", "eth.src", "eth.dst", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
-                "tcp.srcport", "tcp.dstport", "udp.checksum.status", "tcp.checksum.status", "ip.checksum.status",
-                "_ws.malformed", "tcp.seq_raw");
+        List<String[]> rows = new ArrayList<>();
+        for (Map<String, String> frame : TShark.read(capture).preference("udp.check_checksum", "TRUE")
+                .preference("tcp.check_checksum", "TRUE").preference("ip.check_checksum", "TRUE").fields(FIELDS)) {
+            // The outermost header's value of each field, in FIELDS order.
+            String[] row = new String[FIELDS.length];
+            for (int f = 0; f < FIELDS.length; f++) {
+                row[f] = TShark.first(frame.get(FIELDS[f]));
+            }
+            rows.add(row);
+        }
         assertThat(rows).hasSize(sent.size());
         int outIndex = 0;
         for (int i = 0; i < rows.size(); i++) {

@@ -165,6 +165,28 @@ class ChecksumTest {
     }
 
     @Test
+    void computeSkippingFieldEqualsComputingWithTheFieldZeroed() {
+        Random random = new Random(20261124);
+        for (int round = 0; round < 2000; round++) {
+            int length = 2 + random.nextInt(80);
+            int offset = random.nextInt(5);
+            byte[] b = new byte[offset + length + random.nextInt(3)];
+            random.nextBytes(b);
+            int field = 2 * random.nextInt(length / 2);
+            int initial = random.nextInt(0x10000);
+            byte[] before = b.clone();
+            int skipped = Checksum.computeSkippingField(b, offset, length, field, initial);
+            assertThat(b).as("computing never writes").isEqualTo(before);
+
+            byte[] zeroed = b.clone();
+            zeroed[offset + field] = 0;
+            zeroed[offset + field + 1] = 0;
+            int expected = ~referencePartial(zeroed, offset, length, initial) & 0xffff;
+            assertThat(skipped).as("round %d, field %d of %d", round, field, length).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void rangeOutsideTheArrayIsRejected() {
         byte[] b = new byte[10];
         assertThatThrownBy(() -> Checksum.partial(b, 5, 6, 0)).isInstanceOf(IndexOutOfBoundsException.class);

@@ -1,14 +1,16 @@
 package org.netstack4j.wire;
 
-import static org.netstack4j.wire.Icmpv4FuzzTest.check;
+import static org.netstack4j.wire.IcmpFuzz.check;
+import static org.netstack4j.wire.IcmpFuzz.checkChecksumVerdict;
+import static org.netstack4j.wire.IcmpFuzz.checkRebuiltEqualsInput;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 
 /**
  * Fuzz targets for {@link Icmpv6Message#wrap} (with a walk over every NDP option) and for
- * {@link NdpOptionCursor} over raw option bytes. Input layout as in {@link Icmpv4FuzzTest}: octet 0
- * (low four bits) octets before the message, octet 1 (low four bits) octets after it.
+ * {@link NdpOptionCursor} over raw option bytes. Input layout: see
+ * {@link IcmpFuzz.Range}.
  */
 class Icmpv6FuzzTest {
     private static final Icmpv6Message VIEW = new Icmpv6Message();
@@ -18,11 +20,12 @@ class Icmpv6FuzzTest {
 
     @FuzzTest(maxDuration = "2m")
     void wrap(byte[] input) {
-        if (input.length < 2) {
+        IcmpFuzz.Range range = IcmpFuzz.Range.of(input);
+        if (range == null) {
             return;
         }
-        int offset = Math.min(input.length, 2 + (input[0] & 0x0f));
-        int length = Math.max(0, input.length - offset - (input[1] & 0x0f));
+        int offset = range.offset();
+        int length = range.length();
         ParseResult result = VIEW.wrap(input, offset, length);
         if (!result.isOk()) {
             check(result == ParseResult.TRUNCATED || result == ParseResult.ICMP_TRUNCATED_MESSAGE
@@ -73,7 +76,7 @@ class Icmpv6FuzzTest {
         int computed = m.computeChecksum(SOURCE.high(), SOURCE.low(), DESTINATION.high(), DESTINATION.low());
         int stored = m.checksum();
         boolean valid = m.checksumValid(SOURCE.high(), SOURCE.low(), DESTINATION.high(), DESTINATION.low());
-        check(valid == (stored == computed || (computed == 0 && stored == 0xffff)), "checksum verdicts disagree");
+        checkChecksumVerdict(valid, stored, computed);
 
         // Writers are the inverse of the reader for echo and error messages.
         byte[] rebuilt = Arrays.copyOfRange(input, offset, offset + length);
@@ -90,18 +93,17 @@ class Icmpv6FuzzTest {
         Icmpv6Message again = Icmpv6Message.parse(rebuilt);
         check(again.checksumValid(SOURCE.high(), SOURCE.low(), DESTINATION.high(), DESTINATION.low()),
                 "written checksum does not verify");
-        rebuilt[2] = input[offset + 2];
-        rebuilt[3] = input[offset + 3];
-        check(Arrays.equals(rebuilt, 0, length, input, offset, offset + length), "writer disagrees with reader");
+        checkRebuiltEqualsInput(rebuilt, input, offset, length);
     }
 
     @FuzzTest(maxDuration = "2m")
     void ndpOptions(byte[] input) {
-        if (input.length < 2) {
+        IcmpFuzz.Range range = IcmpFuzz.Range.of(input);
+        if (range == null) {
             return;
         }
-        int offset = Math.min(input.length, 2 + (input[0] & 0x0f));
-        int length = Math.max(0, input.length - offset - (input[1] & 0x0f));
+        int offset = range.offset();
+        int length = range.length();
         int options = walk(CURSOR.reset(input, offset, length), offset + length);
         ParseResult result = CURSOR.result();
         check(result == NdpOptionCursor.validate(input, offset, length), "cursor and validate disagree");

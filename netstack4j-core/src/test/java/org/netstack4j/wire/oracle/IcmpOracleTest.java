@@ -7,14 +7,10 @@ import static org.netstack4j.wire.oracle.WireOracle.number;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.testing.CaptureOracle.OracleFrame;
-import org.netstack4j.testing.TShark;
 import org.netstack4j.wire.Icmpv4Message;
 import org.netstack4j.wire.Icmpv6Message;
 import org.netstack4j.wire.Ipv4Header;
@@ -29,16 +25,7 @@ import org.netstack4j.wire.UdpHeader;
  * captured ICMP message, including the datagram an ICMP error quotes (wrapped with our IP and UDP
  * views and compared with tshark's second occurrence of the ip/ipv6 fields).
  */
-class IcmpOracleTest {
-    @BeforeAll
-    static void needsTShark() {
-        TShark.assumeAvailable();
-    }
-
-    static Stream<Arguments> frames() {
-        return WireOracle.arguments();
-    }
-
+class IcmpOracleTest extends OracleTestBase {
     @ParameterizedTest
     @MethodSource("frames")
     void icmpv4MessageMatchesTShark(OracleFrame f) {

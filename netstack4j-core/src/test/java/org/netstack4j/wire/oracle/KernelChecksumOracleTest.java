@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.testing.CaptureOracle.OracleFrame;
 import org.netstack4j.testing.Captures;
-import org.netstack4j.testing.TShark;
 import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.Checksum;
 import org.netstack4j.wire.Icmpv4Message;
@@ -32,21 +28,12 @@ import org.netstack4j.wire.UdpHeader;
  * zeroed ({@link Checksum} over the bytes and the pseudo-header) gives it too, and writing it back
  * restores the captured bytes; and one flipped bit makes verification fail, so the check can fail.
  */
-class KernelChecksumOracleTest {
+class KernelChecksumOracleTest extends OracleTestBase {
     private static final Map<String, AtomicInteger> VERIFIED = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    static void needsTShark() {
-        TShark.assumeAvailable();
-    }
 
     @AfterAll
     static void report() {
         System.out.println("oracle: kernel checksums reproduced: " + new java.util.TreeMap<>(VERIFIED));
-    }
-
-    static Stream<Arguments> frames() {
-        return WireOracle.arguments();
     }
 
     private static void count(String kind) {

@@ -3,28 +3,15 @@ package org.netstack4j.wire.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.netstack4j.wire.oracle.WireOracle.number;
 
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.testing.CaptureOracle.OracleFrame;
-import org.netstack4j.testing.TShark;
 import org.netstack4j.wire.ArpMessage;
 import org.netstack4j.wire.EthernetHeader;
 
 /** {@link EthernetHeader} and {@link ArpMessage} against tshark on every captured frame. */
-class LinkLayerOracleTest {
-    @BeforeAll
-    static void needsTShark() {
-        TShark.assumeAvailable();
-    }
-
-    static Stream<Arguments> frames() {
-        return WireOracle.arguments();
-    }
-
+class LinkLayerOracleTest extends OracleTestBase {
     @ParameterizedTest
     @MethodSource("frames")
     void ethernetHeaderMatchesTShark(OracleFrame f) {

@@ -6,14 +6,10 @@ import static org.netstack4j.wire.oracle.WireOracle.number;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.testing.CaptureOracle.OracleFrame;
-import org.netstack4j.testing.TShark;
 import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.Ipv4Header;
 import org.netstack4j.wire.Ipv4OptionCursor;
@@ -26,16 +22,7 @@ import org.netstack4j.wire.Ipv6OptionCursor;
  * {@link Ipv6OptionCursor}) against tshark on every captured frame. Fields are compared with tshark's
  * first occurrence: the outer header (an ICMP error's quoted header is checked in {@link IcmpOracleTest}).
  */
-class NetworkLayerOracleTest {
-    @BeforeAll
-    static void needsTShark() {
-        TShark.assumeAvailable();
-    }
-
-    static Stream<Arguments> frames() {
-        return WireOracle.arguments();
-    }
-
+class NetworkLayerOracleTest extends OracleTestBase {
     @ParameterizedTest
     @MethodSource("frames")
     void ipv4HeaderMatchesTShark(OracleFrame f) {

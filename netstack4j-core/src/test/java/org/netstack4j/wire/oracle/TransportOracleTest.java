@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.netstack4j.wire.oracle.WireOracle.number;
 
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.testing.CaptureOracle.OracleFrame;
 import org.netstack4j.testing.Captures;
-import org.netstack4j.testing.TShark;
 import org.netstack4j.wire.ParseResult;
 import org.netstack4j.wire.TcpHeader;
 import org.netstack4j.wire.TcpOptions;
@@ -23,16 +19,7 @@ import org.netstack4j.wire.UdpHeader;
  * and datagram. A datagram that arrived in fragments is compared after the test reassembles it: its
  * first fragment alone is (rightly) rejected, because its Length field runs past the fragment.
  */
-class TransportOracleTest {
-    @BeforeAll
-    static void needsTShark() {
-        TShark.assumeAvailable();
-    }
-
-    static Stream<Arguments> frames() {
-        return WireOracle.arguments();
-    }
-
+class TransportOracleTest extends OracleTestBase {
     /** tshark's udp.* and tcp.* of an ICMP error describe the quoted datagram, not this frame's transport. */
     private static boolean isIcmp(OracleFrame f) {
         return f.has("icmp.type") || f.has("icmpv6.type");
