@@ -19,6 +19,7 @@ import org.netstack4j.wire.Bytes;
  * copes with the packet information header of an fd opened without {@code IFF_NO_PI}.
  */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class AdoptedFdTest {
 
     /** Opens and attaches a queue the way another program would: blocking, with the given flags. */

@@ -17,6 +17,7 @@ import org.netstack4j.buffer.PacketBuffer;
  * counter over many packets once the path is compiled, so that one small allocation per packet would
  * show.
  */
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class ChannelAllocationTest {
     private static final int ROUNDS = 20_000;
     private static com.sun.management.ThreadMXBean threads;

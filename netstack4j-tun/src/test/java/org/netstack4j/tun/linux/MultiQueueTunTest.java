@@ -23,6 +23,7 @@ import org.netstack4j.wire.Bytes;
 
 /** A multi-queue TUN: the kernel spreads flows over the queues and keeps each flow on one. */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class MultiQueueTunTest {
 
     private static TunDevice openMultiQueue(String subnetPrefix, int queues) throws IOException {

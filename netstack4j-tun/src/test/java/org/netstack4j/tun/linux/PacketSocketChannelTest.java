@@ -19,6 +19,7 @@ import org.netstack4j.wire.MacAddress;
  * a real kernel behind it.
  */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class PacketSocketChannelTest {
     private static final int PEER = TestPackets.ipv4("10.86.0.1");
     private static final int US = TestPackets.ipv4("10.86.0.2");

@@ -15,6 +15,7 @@ import org.netstack4j.wire.MacAddress;
 
 /** A TAP device against the real kernel: Ethernet frames, with ARP answered by hand. */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class TapChannelTest {
     private static final int KERNEL = TestPackets.ipv4("10.78.0.1");
     private static final int PEER = TestPackets.ipv4("10.78.0.2");

@@ -19,6 +19,7 @@ import org.netstack4j.wire.Bytes;
 
 /** A TUN device against the real kernel, inside the test's private network namespace. */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class TunChannelTest {
     private static final int KERNEL = TestPackets.ipv4("10.77.0.1");
     private static final int PEER = TestPackets.ipv4("10.77.0.2");

@@ -22,6 +22,7 @@ import org.netstack4j.wire.Bytes;
  * loop per queue, host GSO offered to the stack, packets both ways, and a clean close.
  */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class TunEndpointTest {
 
     @Test

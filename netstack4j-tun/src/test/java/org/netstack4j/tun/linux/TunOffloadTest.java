@@ -28,6 +28,7 @@ import org.netstack4j.wire.Bytes;
  * arrive intact.
  */
 @RequiresNetAdmin
+@org.junit.jupiter.api.Timeout(value = 120, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class TunOffloadTest {
     private static final int MTU = 1500;
     private static final int BYTES = 16 << 20;
