@@ -75,6 +75,10 @@ abstract class SocketPacketChannel implements PacketChannel {
         return core.isOpen();
     }
 
+    /**
+     * Closes the socket: wakes its reader and any waiting writer at once, and returns when the fd is
+     * closed. Idempotent.
+     */
     @Override
     public void close() {
         core.close();

@@ -170,6 +170,11 @@ public final class TunChannel implements PacketChannel {
         return core.isOpen();
     }
 
+    /**
+     * Closes the queue: wakes its reader and any waiting writer at once, and returns when the fds
+     * are closed. Closing the last queue of a non-persistent device removes the interface, which
+     * takes the kernel some milliseconds; that is paid here, not by the reading loop. Idempotent.
+     */
     @Override
     public void close() {
         core.close();
