@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * nor release allocates or blocks.
  */
 public final class PacketBufferPool {
+    private static final int MAX_PUBLICATION_SPINS = 256;
+
     private final int bufferSize;
     private final int headroom;
     private final int mask;
@@ -78,6 +80,7 @@ public final class PacketBufferPool {
 
     private PacketBuffer poll() {
         long pos = head.get();
+        int spins = 0;
         for (;;) {
             int i = (int) pos & mask;
             long s = seq.get(i);
@@ -91,7 +94,13 @@ public final class PacketBufferPool {
                 }
                 pos = head.get();
             } else if (diff < 0) {
-                return null; // empty
+                if (tail.get() == pos || ++spins > MAX_PUBLICATION_SPINS) {
+                    return null; // empty (or a release stalled mid-publication: allocate rather than wait)
+                }
+                // A release has claimed this slot but not yet published it; it is a few instructions
+                // from done, so waiting briefly beats allocating a buffer the pool will later discard.
+                Thread.onSpinWait();
+                pos = head.get();
             } else {
                 pos = head.get();
             }

@@ -89,7 +89,9 @@ class PacketBufferPoolTest {
         }
         // Buffers in flight are bounded by the hand-off queue plus one per thread; a release whose slot
         // is claimed but not yet published can make a concurrent acquire see an empty pool and allocate
-        // once more, so the bound allows for preemption there - but 100,000 acquisitions must mostly reuse.
-        assertThat(pool.allocatedCount()).isLessThan(1_000);
+        // once more (when the releasing thread is preempted there), so the bound allows for that on a
+        // loaded machine - but 100,000 acquisitions must overwhelmingly reuse (a pool that does not
+        // would allocate ~100,000).
+        assertThat(pool.allocatedCount()).isLessThan(5_000);
     }
 }

@@ -199,31 +199,56 @@ public final class GsoSegmenter {
         if (pool.bufferSize() - pool.headroom() < headers + Math.min(mss, payloadLength)) {
             return -1;
         }
-        byte[] src = superPacket.array();
-        int start = superPacket.start();
-        int last = count - 1;
         for (int i = 0; i < count; i++) {
-            int chunk = Math.min(mss, payloadLength - i * mss);
             PacketBuffer s = pool.acquire();
-            int at = s.append(headers + chunk);
-            byte[] d = s.array();
-            System.arraycopy(src, start, d, at, headers);
-            System.arraycopy(src, payloadOffset + i * mss, d, at + headers, chunk);
-            int net = at + prefixLength;
-            int tcpAt = net + ipHeaderLength;
-            int networkLength = ipHeaderLength + tcpHeaderLength + chunk;
-            fixNetworkHeader(d, net, networkLength, i);
-            fixTcpHeader(d, tcpAt, tcpHeaderLength + chunk, i, last);
-            s.linkOffset(prefixLength > 0 ? at : PacketBuffer.UNSET);
-            s.networkOffset(net);
-            s.transportOffset(tcpAt);
-            s.payloadOffset(tcpAt + tcpHeaderLength);
-            s.networkProtocol(superPacket.networkProtocol());
-            s.remoteLinkAddress(superPacket.remoteLinkAddress());
-            s.localLinkAddress(superPacket.localLinkAddress());
+            segment(superPacket, i, s);
             out[offset + i] = s;
         }
         return count;
+    }
+
+    /**
+     * Writes segment {@code index} of the prepared {@code superPacket} into {@code out} from its
+     * {@link PacketBuffer#start()}, fixed up and described like the segments of
+     * {@link #segment(PacketBuffer, PacketBufferPool, PacketBuffer[], int)} (its offload metadata is
+     * cleared). For a caller that fills buffers it already holds, one segment at a time: a device
+     * read that cuts a super-packet into the reader's buffers.
+     *
+     * @return the segment's length, or -1 (and {@code out} is untouched) when it does not fit the
+     *     room after {@code out}'s start
+     * @throws IllegalStateException if {@link #prepare} did not accept this packet
+     * @throws IndexOutOfBoundsException if {@code index} is not below {@link #segmentCount()}
+     */
+    public int segment(PacketBuffer superPacket, int index, PacketBuffer out) {
+        checkPrepared();
+        if (index < 0 || index >= count) {
+            throw new IndexOutOfBoundsException("segment " + index + " of " + count);
+        }
+        int headers = prefixLength + ipHeaderLength + tcpHeaderLength;
+        int chunk = Math.min(mss, payloadLength - index * mss);
+        int at = out.start();
+        if (out.capacity() - at < headers + chunk) {
+            return -1;
+        }
+        out.setBounds(at, at + headers + chunk);
+        out.clearOffload();
+        byte[] src = superPacket.array();
+        byte[] d = out.array();
+        System.arraycopy(src, superPacket.start(), d, at, headers);
+        System.arraycopy(src, payloadOffset + index * mss, d, at + headers, chunk);
+        int net = at + prefixLength;
+        int tcpAt = net + ipHeaderLength;
+        int networkLength = ipHeaderLength + tcpHeaderLength + chunk;
+        fixNetworkHeader(d, net, networkLength, index);
+        fixTcpHeader(d, tcpAt, tcpHeaderLength + chunk, index, count - 1);
+        out.linkOffset(prefixLength > 0 ? at : PacketBuffer.UNSET);
+        out.networkOffset(net);
+        out.transportOffset(tcpAt);
+        out.payloadOffset(tcpAt + tcpHeaderLength);
+        out.networkProtocol(superPacket.networkProtocol());
+        out.remoteLinkAddress(superPacket.remoteLinkAddress());
+        out.localLinkAddress(superPacket.localLinkAddress());
+        return headers + chunk;
     }
 
     private void fixNetworkHeader(byte[] d, int net, int networkLength, int index) {
