@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code netstack4j} command. */
 @Command(name = "netstack4j", mixinStandardHelpOptions = true, version = "netstack4j 0.1.0-SNAPSHOT",
         description = "A userspace TCP/IP stack for the JVM over packet devices.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, HostCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

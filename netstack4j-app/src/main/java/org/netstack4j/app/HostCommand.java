@@ -1,0 +1,166 @@
+package org.netstack4j.app;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.netstack4j.link.LinkEndpoint;
+import org.netstack4j.link.PacketEndpoint;
+import org.netstack4j.link.PacketEndpointOptions;
+import org.netstack4j.link.SnifferEndpoint;
+import org.netstack4j.stack.Nic;
+import org.netstack4j.stack.Stack;
+import org.netstack4j.tun.linux.AdoptOptions;
+import org.netstack4j.tun.linux.TunDevice;
+import org.netstack4j.tun.linux.TunOptions;
+import org.netstack4j.wire.Ipv4Address;
+import org.netstack4j.wire.Ipv6Address;
+import org.netstack4j.wire.MacAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code netstack4j host}: a userspace host on a Linux TUN or TAP device. Attaches to the device (creating
+ * it when it does not exist and the process may), gives the stack its addresses and default routes, and
+ * answers ping and ping -6 until stopped or its lifetime ends. Every setting also comes from the
+ * environment variables of the benchmark peer contract.
+ */
+@Command(name = "host", mixinStandardHelpOptions = true,
+        description = {"Run a userspace host on a TUN or TAP device (it answers ping and ping -6).",
+                "Each option defaults to the environment variable named in its description."})
+final class HostCommand implements Callable<Integer> {
+    @Option(names = "--tun", defaultValue = "${env:TUN:-tun0}",
+            description = "Device name, attached or created (env TUN; default tun0).")
+    String device;
+
+    @Option(names = "--tap", description = "The device is a TAP: Ethernet frames, ARP and NDP.")
+    boolean tap;
+
+    @Option(names = "--mtu", defaultValue = "${env:TUN_MTU:-1500}", description = "Link MTU (env TUN_MTU).")
+    int mtu;
+
+    @Option(names = "--multi-queue", defaultValue = "${env:TUN_MQ:-0}",
+            description = "1: open the device multi-queue (env TUN_MQ).")
+    int multiQueue;
+
+    @Option(names = "--queues", defaultValue = "${env:TUN_QUEUES:-0}",
+            description = "Queue fds to open (env TUN_QUEUES; default 1, 2 with --multi-queue 1).")
+    int queues;
+
+    @Option(names = "--tun-fds", defaultValue = "${env:TUN_FDS:-}",
+            description = "Adopt these already attached queue fds, e.g. 3,4 (env TUN_FDS) instead of opening.")
+    String fds;
+
+    @Option(names = "--ip", defaultValue = "${env:PEER_IP:-198.18.0.2}",
+            description = "The host's IPv4 address (env PEER_IP).")
+    String ip;
+
+    @Option(names = "--prefix", defaultValue = "${env:PEER_PREFIX:-24}", description = "IPv4 prefix (env PEER_PREFIX).")
+    int prefix;
+
+    @Option(names = "--gateway", defaultValue = "${env:HOST_IP:-}",
+            description = "IPv4 default gateway: the kernel side (env HOST_IP; none when empty).")
+    String gateway;
+
+    @Option(names = "--ip6", defaultValue = "${env:PEER_IP6:-}", description = "IPv6 address (env PEER_IP6).")
+    String ip6;
+
+    @Option(names = "--prefix6", defaultValue = "${env:PEER_PREFIX6:-64}", description = "IPv6 prefix (env PEER_PREFIX6).")
+    int prefix6;
+
+    @Option(names = "--gateway6", defaultValue = "${env:HOST_IP6:-}", description = "IPv6 default gateway (env HOST_IP6).")
+    String gateway6;
+
+    @Option(names = "--lifetime", defaultValue = "${env:HB_LIFETIME:-0}",
+            description = "Exit after this many seconds (env HB_LIFETIME; 0 runs until stopped).")
+    long lifetime;
+
+    @Option(names = "--pcap", description = "Capture the host's packets, both directions, to this pcap file.")
+    Path pcap;
+
+    @Option(names = "--stats", defaultValue = "0", description = "Print the stack's counters every N seconds (0: at exit).")
+    long statsEvery;
+
+    @Option(names = "--shards", defaultValue = "0", description = "Shard loops (default: one per core).")
+    int shards;
+
+    @Override
+    public Integer call() throws Exception {
+        TunDevice dev = openDevice();
+        OutputStream capture = pcap == null ? null : Files.newOutputStream(pcap);
+        PacketEndpointOptions.Builder o = PacketEndpointOptions.builder().channels(dev.queues()).mtu(mtu)
+                .ethernetHeader(tap);
+        if (tap) {
+            // A locally administered unicast address of our own, not the kernel side's.
+            long mac = (ThreadLocalRandom.current().nextLong() & 0xfeff_ffff_ffffL) | 0x0200_0000_0000L;
+            o.address(new MacAddress(mac));
+        }
+        LinkEndpoint link = PacketEndpoint.create(o.build());
+        if (capture != null) {
+            link = new SnifferEndpoint(link, capture);
+        }
+        Stack.Builder b = Stack.builder();
+        if (shards > 0) {
+            b.shards(shards);
+        }
+        Stack stack = b.build();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        try {
+            Nic nic = stack.createNic(1, link);
+            nic.addAddress(ip + "/" + prefix);
+            if (!gateway.isBlank()) {
+                stack.addDefaultRoute(Ipv4Address.parse(gateway), 1);
+            }
+            if (!ip6.isBlank()) {
+                nic.addAddress(ip6 + "/" + prefix6);
+                if (!gateway6.isBlank()) {
+                    stack.addDefaultRoute(Ipv6Address.parse(gateway6), 1);
+                }
+            }
+            System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu + ", "
+                    + nic.addresses() + (tap ? ", link-local " + nic.linkLocalAddress() : "") + "; ready");
+            long deadline = lifetime > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime) : Long.MAX_VALUE;
+            long step = statsEvery > 0 ? TimeUnit.SECONDS.toNanos(statsEvery) : TimeUnit.SECONDS.toNanos(1);
+            while (!stop.await(Math.max(1, Math.min(step, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                if (System.nanoTime() >= deadline) {
+                    System.out.println("netstack4j host: lifetime of " + lifetime + " s over");
+                    break;
+                }
+                if (statsEvery > 0) {
+                    System.out.println(stack.stats());
+                }
+            }
+            System.out.println(stack.stats());
+            return 0;
+        } finally {
+            stack.close();
+            stack.awaitTermination(Duration.ofSeconds(10));
+            dev.close();
+            if (capture != null) {
+                capture.close();
+            }
+        }
+    }
+
+    private TunDevice openDevice() throws Exception {
+        if (!fds.isBlank()) {
+            String[] parts = fds.split(",");
+            int[] list = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                list[i] = Integer.parseInt(parts[i].trim());
+            }
+            return TunDevice.adopt(list, AdoptOptions.defaults());
+        }
+        int n = queues > 0 ? queues : multiQueue == 1 ? 2 : 1;
+        TunOptions options = tap ? TunOptions.tap(device) : TunOptions.tun(device);
+        if (multiQueue == 1 || n > 1) {
+            options = options.withQueues(n);
+        }
+        return TunDevice.open(options);
+    }
+}
