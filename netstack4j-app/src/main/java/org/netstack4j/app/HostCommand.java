@@ -109,7 +109,16 @@ final class HostCommand implements Callable<Integer> {
         }
         Stack stack = b.build();
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        CountDownLatch done = new CountDownLatch(1);
+        // On SIGTERM/SIGINT: stop the loop and give it a moment to print the counters and close cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try {
             Nic nic = stack.createNic(1, link);
             nic.addAddress(ip + "/" + prefix);
@@ -144,6 +153,7 @@ final class HostCommand implements Callable<Integer> {
             if (capture != null) {
                 capture.close();
             }
+            done.countDown();
         }
     }
 
