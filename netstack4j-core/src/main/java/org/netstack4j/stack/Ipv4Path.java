@@ -1,7 +1,6 @@
 package org.netstack4j.stack;
 
 import org.netstack4j.buffer.PacketBuffer;
-import org.netstack4j.buffer.PacketBufferPool;
 import org.netstack4j.network.IcmpErrorRules;
 import org.netstack4j.network.IcmpRateLimiter;
 import org.netstack4j.network.Route;
@@ -10,7 +9,6 @@ import org.netstack4j.network.fragment.FragmentationResult;
 import org.netstack4j.network.fragment.Ipv4Fragmenter;
 import org.netstack4j.network.fragment.Ipv4Reassembler;
 import org.netstack4j.network.fragment.ReassemblyListener;
-import org.netstack4j.network.fragment.ReassemblyStatus;
 import org.netstack4j.transport.TransportProtocolHandler;
 import org.netstack4j.wire.Icmpv4Message;
 import org.netstack4j.wire.Ipv4Header;
@@ -20,13 +18,11 @@ import org.netstack4j.wire.ParseResult;
  * IPv4 input and output of one shard: validation, local delivery (ICMP, registered transport handlers),
  * reassembly, ICMP echo and errors, routing, fragmentation to the route's MTU. Confined to the shard.
  */
-final class Ipv4Path implements ReassemblyListener, FragmentSink {
+final class Ipv4Path extends IpPath implements ReassemblyListener, FragmentSink {
     static final int DEFAULT_TTL = 64;
     /** RFC 1812 4.3.2.3: an ICMP error carries as much of the invoking datagram as fits in 576 bytes. */
     private static final int MAX_ERROR_LENGTH = 576;
 
-    private final StackLoop loop;
-    private final Stack stack;
     private final Ipv4Header header = new Ipv4Header();
     private final Ipv4Header errorHeader = new Ipv4Header();
     private final Icmpv4Message icmp = new Icmpv4Message();
@@ -40,8 +36,7 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
     private boolean sinkBroadcast;
 
     Ipv4Path(StackLoop loop, Stack.Builder o) {
-        this.loop = loop;
-        this.stack = loop.stack;
+        super(loop);
         this.reassembler = new Ipv4Reassembler(o.ipv4Reassembly, loop.reassemblyPool, this, loop.random.split());
         this.fragmenter = new Ipv4Fragmenter(loop.smallPool);
         this.limiter = IcmpRateLimiter.forIcmpv4(o.icmpRatePerSecond, o.icmpBurst, loop.now());
@@ -91,32 +86,25 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
         }
         // The header checksum is the network layer's own; only a device that says it checked it is trusted.
         if (!(nic.rxChecksumOffload() && p.checksumVerified()) && !header.isChecksumValid()) {
-            loop.count(StackCounter.IPV4_BAD_CHECKSUM);
-            p.release();
+            drop(p, StackCounter.IPV4_BAD_CHECKSUM);
             return;
         }
         p.truncate(header.totalLength()); // link-layer padding
         int src = header.sourceAddress();
         int dst = header.destinationAddress();
         if (src == -1 || (src >>> 28) == 0xe || nic.isLocalIpv4(src) && !nic.isPromiscuous() && !looped) {
-            loop.count(StackCounter.IPV4_BAD_SOURCE);
-            p.release();
+            drop(p, StackCounter.IPV4_BAD_SOURCE);
             return;
         }
         boolean broadcast = nic.isIpv4Broadcast(dst);
         boolean multicast = (dst >>> 28) == 0xe;
         if (!broadcast && !multicast && !nic.isLocalIpv4(dst) && !nic.isPromiscuous()) {
-            loop.count(StackCounter.IPV4_NOT_FOR_US);
-            p.release();
+            drop(p, StackCounter.IPV4_NOT_FOR_US);
             return;
         }
         p.networkOffset(at);
         if (header.isFragment()) {
-            ReassemblyStatus s = reassembler.submit(p, loop.now());
-            if (s != ReassemblyStatus.COMPLETE && s != ReassemblyStatus.NOT_FRAGMENTED) {
-                if (s.isDrop()) {
-                    loop.count(StackCounter.IPV4_FRAGMENT_DROPPED);
-                }
+            if (!reassemblyComplete(reassembler.submit(p, loop.now()), StackCounter.IPV4_FRAGMENT_DROPPED)) {
                 return;
             }
             p = reassembler.takeReassembled();
@@ -160,13 +148,11 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
         int off = header.payloadOffset();
         int len = p.end() - off;
         if (!icmp.wrap(b, off, len).isOk()) {
-            loop.count(StackCounter.ICMPV4_MALFORMED);
-            p.release();
+            drop(p, StackCounter.ICMPV4_MALFORMED);
             return;
         }
         if (!p.checksumVerified() && !icmp.checksumValid()) {
-            loop.count(StackCounter.ICMPV4_BAD_CHECKSUM);
-            p.release();
+            drop(p, StackCounter.ICMPV4_BAD_CHECKSUM);
             return;
         }
         int type = icmp.type();
@@ -185,13 +171,9 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
         } else {
             if (icmp.isError()) {
                 loop.count(StackCounter.ICMPV4_ERRORS_RECEIVED);
-                int quoted = icmp.payloadOffset();
-                if (p.end() - quoted >= Ipv4Header.MIN_LENGTH) {
-                    TransportProtocolHandler handler = stack.transportHandler(b[quoted + 9] & 0xff);
-                    if (handler != null) {
-                        handler.icmpError(nic.id(), 4, type, icmp.code(), icmp.restOfHeader(), p, quoted);
-                    }
-                }
+                // The quoted header's protocol octet (offset 9) names the handler.
+                icmpErrorToTransport(nic, p, 4, type, icmp.code(), icmp.restOfHeader(), icmp.payloadOffset(),
+                        Ipv4Header.MIN_LENGTH, 9);
             }
             p.release();
         }
@@ -222,7 +204,7 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
      */
     void sendError(Nic nic, PacketBuffer p, int type, int code, int rest) {
         byte[] b = p.array();
-        int at = p.networkOffset() == PacketBuffer.UNSET ? p.start() : p.networkOffset();
+        int at = networkStart(p);
         if (!errorHeader.wrap(b, at, p.end() - at).isOk()) {
             return;
         }
@@ -279,34 +261,20 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
         byte[] b = p.array();
         int at = p.start();
         if (!header.wrap(b, at, p.length()).isOk()) {
-            loop.count(StackCounter.IPV4_BAD_TOTAL_LENGTH);
-            p.release();
-            return false;
+            return drop(p, StackCounter.IPV4_BAD_TOTAL_LENGTH);
         }
         int dst = header.destinationAddress();
         Nic self = stack.nicWithIpv4(dst);
         if (self != null) {
-            loop.count(StackCounter.IPV4_SENT);
-            loop.count(StackCounter.IPV4_LOOPED_BACK);
-            loop.loopback(self, p, Nic.ETHERTYPE_IPV4);
-            return true;
+            return loopBack(self, p, StackCounter.IPV4_SENT, StackCounter.IPV4_LOOPED_BACK, Nic.ETHERTYPE_IPV4);
         }
         Route route = stack.routes().lookupIpv4(dst);
-        Nic nic = route == null ? null : stack.nicById(route.nicId());
+        Nic nic = outputNic(route, p, StackCounter.IPV4_NO_ROUTE);
         if (nic == null) {
-            loop.count(StackCounter.IPV4_NO_ROUTE);
-            p.release();
-            return false;
-        }
-        if (!nic.isEnabled()) {
-            loop.count(StackCounter.NIC_DISABLED);
-            p.release();
             return false;
         }
         if (checkSource && !nic.isSpoofing() && !nic.isLocalIpv4(header.sourceAddress())) {
-            loop.count(StackCounter.IPV4_SPOOFED_SOURCE);
-            p.release();
-            return false;
+            return drop(p, StackCounter.IPV4_SPOOFED_SOURCE);
         }
         int nextHop = route.ipv4NextHop(dst);
         boolean broadcast = nic.isIpv4Broadcast(dst);
@@ -318,12 +286,7 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
             sinkBroadcast = broadcast;
             FragmentationResult r = fragmenter.fragment(p, nic.mtu(), this);
             sinkNic = null;
-            if (r == FragmentationResult.FRAGMENTED) {
-                return true;
-            }
-            loop.count(StackCounter.IPV4_CANNOT_FRAGMENT);
-            p.release();
-            return false;
+            return fragmented(r, p, StackCounter.IPV4_CANNOT_FRAGMENT);
         }
         loop.transmitIpv4(nic, p, nextHop, broadcast);
         return true;
@@ -346,11 +309,8 @@ final class Ipv4Path implements ReassemblyListener, FragmentSink {
             return false;
         }
         int length = Ipv4Header.MIN_LENGTH + Icmpv4Message.HEADER_LENGTH + payload.length;
-        PacketBufferPool pool = length <= loop.smallPool.bufferSize() - loop.smallPool.headroom()
-                ? loop.smallPool : loop.largePool;
-        PacketBuffer q = pool.acquire();
+        PacketBuffer q = acquire(length);
         int start = q.start();
-        q.append(length);
         byte[] qb = q.array();
         int off = start + Ipv4Header.MIN_LENGTH;
         System.arraycopy(payload, 0, qb, off + Icmpv4Message.HEADER_LENGTH, payload.length);

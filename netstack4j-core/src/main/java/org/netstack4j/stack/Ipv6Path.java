@@ -1,7 +1,6 @@
 package org.netstack4j.stack;
 
 import org.netstack4j.buffer.PacketBuffer;
-import org.netstack4j.buffer.PacketBufferPool;
 import org.netstack4j.network.IcmpErrorRules;
 import org.netstack4j.network.IcmpRateLimiter;
 import org.netstack4j.network.Route;
@@ -24,13 +23,11 @@ import org.netstack4j.wire.ParseResult;
  * NDP handed to the NIC's handler, registered transport handlers), reassembly, echo and ICMPv6 errors,
  * routing, fragmentation. Confined to the shard.
  */
-final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdentifiers {
+final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink, FragmentIdentifiers {
     static final int DEFAULT_HOP_LIMIT = 64;
     /** RFC 4443 2.4 (c): an error must not make the packet exceed the minimum IPv6 MTU. */
     private static final int MAX_ERROR_LENGTH = 1280;
 
-    private final StackLoop loop;
-    private final Stack stack;
     private final Ipv6Header header = new Ipv6Header();
     private final Ipv6ExtensionChain chain = new Ipv6ExtensionChain();
     private final Ipv6Header errorHeader = new Ipv6Header();
@@ -47,8 +44,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
     private long sinkLow;
 
     Ipv6Path(StackLoop loop, Stack.Builder o) {
-        this.loop = loop;
-        this.stack = loop.stack;
+        super(loop);
         this.reassembler = new Ipv6Reassembler(o.ipv6Reassembly, loop.reassemblyPool, this, loop.random.split());
         this.fragmenter = new Ipv6Fragmenter(loop.smallPool, this);
         this.limiter = IcmpRateLimiter.forIcmpv6(o.icmpRatePerSecond, o.icmpBurst, loop.now());
@@ -99,14 +95,12 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         long dh = header.destinationAddressHigh();
         long dl = header.destinationAddressLow();
         if ((sh >>> 56) == 0xff) {
-            loop.count(StackCounter.IPV6_BAD_SOURCE);
-            p.release();
+            drop(p, StackCounter.IPV6_BAD_SOURCE);
             return;
         }
         boolean multicast = (dh >>> 56) == 0xff;
         if (!(multicast ? nic.acceptsIpv6Multicast(dh, dl) : nic.isLocalIpv6(dh, dl)) && !nic.isPromiscuous()) {
-            loop.count(StackCounter.IPV6_NOT_FOR_US);
-            p.release();
+            drop(p, StackCounter.IPV6_NOT_FOR_US);
             return;
         }
         p.networkOffset(at);
@@ -123,26 +117,20 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         if (chain.routingHeaderOffset() >= 0 && chain.segmentsLeft() > 0) {
             // A host is no router: RFC 8200 4.4 leaves a routing header with segments left to be answered
             // by a parameter problem only for unrecognized types; we drop and count instead of forwarding.
-            loop.count(StackCounter.IPV6_ROUTING_HEADER);
-            p.release();
+            drop(p, StackCounter.IPV6_ROUTING_HEADER);
             return;
         }
         if (chain.hasFragmentHeader()) {
-            ReassemblyStatus s = reassembler.submit(p, loop.now());
-            if (s != ReassemblyStatus.COMPLETE && s != ReassemblyStatus.NOT_FRAGMENTED) {
-                if (s.isDrop()) {
-                    loop.count(StackCounter.IPV6_FRAGMENT_DROPPED);
-                }
+            if (!reassemblyComplete(reassembler.submit(p, loop.now()), StackCounter.IPV6_FRAGMENT_DROPPED)) {
                 return;
             }
             p = reassembler.takeReassembled();
             if (p == null) {
                 return;
             }
-            int n = p.networkOffset() == PacketBuffer.UNSET ? p.start() : p.networkOffset();
+            int n = networkStart(p);
             if (!header.wrap(p.array(), n, p.end() - n).isOk() || !chain.walk(header).isOk()) {
-                loop.count(StackCounter.IPV6_BAD_EXTENSION_HEADER);
-                p.release();
+                drop(p, StackCounter.IPV6_BAD_EXTENSION_HEADER);
                 return;
             }
             p.setBounds(n, header.end());
@@ -198,8 +186,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
             return;
         }
         if (protocol == Ipv6Header.NEXT_HEADER_NONE) {
-            loop.count(StackCounter.IPV6_NO_NEXT_HEADER);
-            p.release();
+            drop(p, StackCounter.IPV6_NO_NEXT_HEADER);
             return;
         }
         TransportProtocolHandler handler = stack.transportHandler(protocol);
@@ -228,13 +215,11 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         long dh = header.destinationAddressHigh();
         long dl = header.destinationAddressLow();
         if (!icmp.wrap(b, off, len).isOk()) {
-            loop.count(StackCounter.ICMPV6_MALFORMED);
-            p.release();
+            drop(p, StackCounter.ICMPV6_MALFORMED);
             return;
         }
         if (!p.checksumVerified() && !icmp.checksumValid(sh, sl, dh, dl)) {
-            loop.count(StackCounter.ICMPV6_BAD_CHECKSUM);
-            p.release();
+            drop(p, StackCounter.ICMPV6_BAD_CHECKSUM);
             return;
         }
         int type = icmp.type();
@@ -274,14 +259,10 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         } else {
             if (icmp.isError()) {
                 loop.count(StackCounter.ICMPV6_ERRORS_RECEIVED);
-                int quoted = icmp.payloadOffset();
-                if (p.end() - quoted >= Ipv6Header.LENGTH) {
-                    // The quoted packet's own next header; a handler behind extension headers walks them itself.
-                    TransportProtocolHandler handler = stack.transportHandler(b[quoted + 6] & 0xff);
-                    if (handler != null) {
-                        handler.icmpError(nic.id(), 6, type, icmp.code(), icmp.restOfHeader(), p, quoted);
-                    }
-                }
+                // The quoted packet's own next header (offset 6); a handler behind extension headers walks
+                // them itself.
+                icmpErrorToTransport(nic, p, 6, type, icmp.code(), icmp.restOfHeader(), icmp.payloadOffset(),
+                        Ipv6Header.LENGTH, 6);
             }
             p.release();
         }
@@ -295,7 +276,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
      */
     void sendError(Nic nic, PacketBuffer p, int upperLayer, int type, int code, int rest) {
         byte[] b = p.array();
-        int at = p.networkOffset() == PacketBuffer.UNSET ? p.start() : p.networkOffset();
+        int at = networkStart(p);
         if (!errorHeader.wrap(b, at, p.end() - at).isOk()) {
             return;
         }
@@ -361,7 +342,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
      */
     @Override
     public void fragmentRejected(PacketBuffer fragment, ReassemblyStatus reason) {
-        int at = fragment.networkOffset() == PacketBuffer.UNSET ? fragment.start() : fragment.networkOffset();
+        int at = networkStart(fragment);
         if (!errorHeader.wrap(fragment.array(), at, fragment.end() - at).isOk()
                 || !errorChain.walk(errorHeader).isOk() || !errorChain.hasFragmentHeader()) {
             return;
@@ -380,36 +361,22 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
      */
     boolean output(PacketBuffer p, boolean checkSource) {
         if (!header.wrap(p.array(), p.start(), p.length()).isOk()) {
-            loop.count(StackCounter.IPV6_BAD_PAYLOAD_LENGTH);
-            p.release();
-            return false;
+            return drop(p, StackCounter.IPV6_BAD_PAYLOAD_LENGTH);
         }
         long dh = header.destinationAddressHigh();
         long dl = header.destinationAddressLow();
         Nic self = stack.nicWithIpv6(dh, dl);
         if (self != null) {
-            loop.count(StackCounter.IPV6_SENT);
-            loop.count(StackCounter.IPV6_LOOPED_BACK);
-            loop.loopback(self, p, Nic.ETHERTYPE_IPV6);
-            return true;
+            return loopBack(self, p, StackCounter.IPV6_SENT, StackCounter.IPV6_LOOPED_BACK, Nic.ETHERTYPE_IPV6);
         }
         Route route = stack.routes().lookupIpv6(dh, dl);
-        Nic nic = route == null ? null : stack.nicById(route.nicId());
+        Nic nic = outputNic(route, p, StackCounter.IPV6_NO_ROUTE);
         if (nic == null) {
-            loop.count(StackCounter.IPV6_NO_ROUTE);
-            p.release();
-            return false;
-        }
-        if (!nic.isEnabled()) {
-            loop.count(StackCounter.NIC_DISABLED);
-            p.release();
             return false;
         }
         if (checkSource && !nic.isSpoofing()
                 && !nic.isLocalIpv6(header.sourceAddressHigh(), header.sourceAddressLow())) {
-            loop.count(StackCounter.IPV6_SPOOFED_SOURCE);
-            p.release();
-            return false;
+            return drop(p, StackCounter.IPV6_SPOOFED_SOURCE);
         }
         long nh = route.hasGateway() ? route.gatewayHigh() : dh;
         long nl = route.hasGateway() ? route.gatewayLow() : dl;
@@ -421,12 +388,7 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
             sinkLow = nl;
             FragmentationResult r = fragmenter.fragment(p, nic.mtu(), this);
             sinkNic = null;
-            if (r == FragmentationResult.FRAGMENTED) {
-                return true;
-            }
-            loop.count(StackCounter.IPV6_CANNOT_FRAGMENT);
-            p.release();
-            return false;
+            return fragmented(r, p, StackCounter.IPV6_CANNOT_FRAGMENT);
         }
         loop.transmitIpv6(nic, p, nh, nl);
         return true;
@@ -449,11 +411,8 @@ final class Ipv6Path implements ReassemblyListener, FragmentSink, FragmentIdenti
         }
         int icmpLength = Icmpv6Message.HEADER_LENGTH + payload.length;
         int length = Ipv6Header.LENGTH + icmpLength;
-        PacketBufferPool pool = length <= loop.smallPool.bufferSize() - loop.smallPool.headroom()
-                ? loop.smallPool : loop.largePool;
-        PacketBuffer q = pool.acquire();
+        PacketBuffer q = acquire(length);
         int start = q.start();
-        q.append(length);
         byte[] qb = q.array();
         int off = start + Ipv6Header.LENGTH;
         System.arraycopy(payload, 0, qb, off + Icmpv6Message.HEADER_LENGTH, payload.length);
