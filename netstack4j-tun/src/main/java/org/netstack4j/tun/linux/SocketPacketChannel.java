@@ -2,11 +2,8 @@ package org.netstack4j.tun.linux;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.link.ChannelFullException;
-import org.netstack4j.link.PacketChannel;
 
 /**
  * What every message-preserving socket channel shares (AF_UNIX datagram/seqpacket, AF_PACKET): one
@@ -21,7 +18,7 @@ import org.netstack4j.link.PacketChannel;
  * {@code EMSGSIZE} rejects the packet; a receive of 0 bytes on a seqpacket socket is the end of the
  * stream.
  */
-abstract class SocketPacketChannel implements PacketChannel {
+abstract class SocketPacketChannel extends FdPacketChannel {
     static final int MSG_NOSIGNAL = 0x4000;
     /** Outcomes of {@link #sendError}. */
     private static final int RETRY = 0;
@@ -29,87 +26,22 @@ abstract class SocketPacketChannel implements PacketChannel {
     private static final int FULL = 2;
     private static final int NO_PACKET = Integer.MIN_VALUE;
 
-    final FdCore core;
-    final ChannelStats stats = new ChannelStats();
     private final SocketChannelOptions options;
     private final int slotSize;
     private final boolean zeroLengthIsEnd;
-
-    private final MemorySegment readState;
-    private final HeapSlices readSlices = new HeapSlices(2048);
     private MessageVector receiveVector;
-
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final MemorySegment writeState;
-    private final HeapSlices writeSlices = new HeapSlices(2048);
-    private final MemorySegment writePoll;
     private MessageVector sendVector;
 
     SocketPacketChannel(FdCore core, SocketChannelOptions options, int defaultSlotSize, boolean zeroLengthIsEnd) {
-        this.core = core;
+        super(core);
         this.options = options;
         this.slotSize = options.maxPacketSize() > 0 ? options.maxPacketSize() : defaultSlotSize;
         this.zeroLengthIsEnd = zeroLengthIsEnd;
-        this.readState = core.arena().allocate(Libc.callStateLayout());
-        this.writeState = core.arena().allocate(Libc.callStateLayout());
-        this.writePoll = core.arena().allocate(Libc.POLLFD_SIZE * 2L, 8);
-    }
-
-    /** Counters of this channel. */
-    public ChannelStats stats() {
-        return stats;
-    }
-
-    /** The socket fd (for diagnostics; the channel owns it). */
-    public int fd() {
-        return core.fd();
     }
 
     /** The options this channel was made with. */
     public SocketChannelOptions options() {
         return options;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return core.isOpen();
-    }
-
-    /**
-     * Closes the socket: wakes its reader and any waiting writer at once, and returns when the fd is
-     * closed. Idempotent.
-     */
-    @Override
-    public void close() {
-        core.close();
-    }
-
-    /**
-     * Waits until the socket can take a packet again (after a {@link ChannelFullException}), at most
-     * {@code timeoutMillis} (negative: no limit), for a writer that prefers back-pressure to drops.
-     *
-     * @return true when writable, false when the time ran out
-     * @throws ClosedChannelException when the channel is or gets closed
-     */
-    public boolean awaitWritable(long timeoutMillis) throws IOException {
-        core.enterOrThrow();
-        writeLock.lock();
-        try {
-            return core.awaitWritable(writeState, writePoll, timeoutMillis);
-        } finally {
-            writeLock.unlock();
-            core.exit();
-        }
-    }
-
-    @Override
-    public int read(PacketBuffer buffer) throws IOException {
-        core.enterOrThrow();
-        try {
-            return receiveOne(buffer, true);
-        } finally {
-            core.exit();
-        }
     }
 
     @Override
@@ -142,7 +74,8 @@ abstract class SocketPacketChannel implements PacketChannel {
     }
 
     /** One {@code recv} into the buffer; {@link #NO_PACKET} when not blocking and nothing is there. */
-    private int receiveOne(PacketBuffer buffer, boolean block) throws IOException {
+    @Override
+    final int receiveOne(PacketBuffer buffer, boolean block) throws IOException {
         int start = buffer.start();
         int room = buffer.capacity() - start;
         MemorySegment target = readSlices.at(buffer.array(), start);
@@ -156,12 +89,8 @@ abstract class SocketPacketChannel implements PacketChannel {
             }
             int errno = Libc.errno(readState);
             if (errno == Errno.EAGAIN) {
-                if (!block) {
+                if (!awaitPacket(block)) {
                     return NO_PACKET;
-                }
-                stats.increment(ChannelStats.READ_WAITS);
-                if (!core.awaitReadable()) {
-                    throw new ClosedChannelException();
                 }
             } else if (errno != Errno.EINTR) {
                 throw receiveFailure(errno);
@@ -201,10 +130,7 @@ abstract class SocketPacketChannel implements PacketChannel {
             }
             int errno = Libc.errno(readState);
             if (errno == Errno.EAGAIN) {
-                stats.increment(ChannelStats.READ_WAITS);
-                if (!core.awaitReadable()) {
-                    throw new ClosedChannelException();
-                }
+                awaitPacket(true);
             } else if (errno != Errno.EINTR) {
                 throw receiveFailure(errno);
             }
@@ -231,17 +157,8 @@ abstract class SocketPacketChannel implements PacketChannel {
     }
 
     @Override
-    public void write(PacketBuffer packet) throws IOException {
-        core.enterOrThrow();
-        writeLock.lock();
-        try {
-            if (!sendOne(packet)) {
-                throw new ChannelFullException("send on " + core + ": socket buffer full");
-            }
-        } finally {
-            writeLock.unlock();
-            core.exit();
-        }
+    final String fullMessage() {
+        return "send on " + core + ": socket buffer full";
     }
 
     @Override
@@ -249,31 +166,7 @@ abstract class SocketPacketChannel implements PacketChannel {
         if (count <= 0) {
             return 0;
         }
-        core.enterOrThrow();
-        writeLock.lock();
-        try {
-            if (!options.batching() || count == 1) {
-                for (int i = 0; i < count; i++) {
-                    boolean sent;
-                    try {
-                        sent = sendOne(packets[i]);
-                    } catch (IOException e) {
-                        if (i == 0) {
-                            throw e;
-                        }
-                        return i;
-                    }
-                    if (!sent) {
-                        return i;
-                    }
-                }
-                return count;
-            }
-            return sendBatch(packets, count);
-        } finally {
-            writeLock.unlock();
-            core.exit();
-        }
+        return writeLocked(packets, count, !options.batching() || count == 1);
     }
 
     /**
@@ -281,7 +174,8 @@ abstract class SocketPacketChannel implements PacketChannel {
      *
      * @return true when sent or dropped (and counted), false when the socket was full
      */
-    private boolean sendOne(PacketBuffer packet) throws IOException {
+    @Override
+    final boolean sendOne(PacketBuffer packet) throws IOException {
         int length = packet.length();
         MemorySegment source = writeSlices.at(packet.array(), packet.start());
         for (;;) {
@@ -298,7 +192,9 @@ abstract class SocketPacketChannel implements PacketChannel {
         }
     }
 
-    private int sendBatch(PacketBuffer[] packets, int count) throws IOException {
+    /** Up to a vector of packets per {@code sendmmsg}; one too large for a staging slot goes on its own. */
+    @Override
+    final int sendBatch(PacketBuffer[] packets, int count) throws IOException {
         MessageVector v = sendVector;
         if (v == null) {
             v = new MessageVector(core.arena(), options.batchSize(), slotSize);

@@ -1,9 +1,6 @@
 package org.netstack4j.tun.linux;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.link.ChannelFullException;
 import org.netstack4j.link.PacketChannel;
@@ -41,7 +38,7 @@ import org.netstack4j.wire.Bytes;
  * drops that packet and counts it; anything else becomes an {@link ErrnoException}. One reader at a
  * time; writers may be several (they serialise on a lock).
  */
-public final class TunChannel implements PacketChannel {
+public final class TunChannel extends FdPacketChannel {
     /** Largest super-packet the kernel hands a TUN (its {@code gso_max_size}) plus slack for link headers. */
     static final int MAX_SUPER_PACKET = 65536 + 64;
     /** The largest IP packet a write can carry for host segmentation (IPv4 total length is 16 bits). */
@@ -50,7 +47,6 @@ public final class TunChannel implements PacketChannel {
     private static final int TUN_PKT_STRIP = 0x1;
     private static final int NO_PACKET = VirtioReceiver.NO_PACKET;
 
-    private final FdCore core;
     private final TunMode mode;
     private final int queue;
     private final int infoLength;
@@ -60,23 +56,14 @@ public final class TunChannel implements PacketChannel {
     private final boolean superPackets;
     private final boolean deliverWhole;
     private final int linkHeader;
-    private final ChannelStats stats = new ChannelStats();
-
-    // Reader state: used only by the one reading thread.
-    private final MemorySegment readState;
-    private final HeapSlices readSlices = new HeapSlices(2048);
+    // Used only by the one reading thread.
     private final VirtioReceiver receiver;
-
-    // Writer state: guarded by writeLock.
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final MemorySegment writeState;
-    private final HeapSlices writeSlices = new HeapSlices(2048);
-    private final MemorySegment writePoll;
+    // Guarded by the write lock.
     private byte[] writeStaging;
 
     TunChannel(FdCore core, TunMode mode, int queue, boolean packetInfo, int vnetLength, int offloadMask,
                boolean deliverWhole) {
-        this.core = core;
+        super(core);
         this.mode = mode;
         this.queue = queue;
         this.infoLength = packetInfo ? 4 : 0;
@@ -87,9 +74,6 @@ public final class TunChannel implements PacketChannel {
         this.deliverWhole = deliverWhole;
         this.linkHeader = mode == TunMode.TAP ? 14 : 0;
         this.receiver = new VirtioReceiver(stats, linkHeader, deliverWhole, MAX_SUPER_PACKET + frameHeader);
-        this.readState = core.arena().allocate(Libc.callStateLayout());
-        this.writeState = core.arena().allocate(Libc.callStateLayout());
-        this.writePoll = core.arena().allocate(Libc.POLLFD_SIZE * 2L, 8);
     }
 
     /** The device's name ({@code tun0}). */
@@ -138,46 +122,13 @@ public final class TunChannel implements PacketChannel {
     }
 
     /**
-     * Waits until the device can take a packet again (after a {@link ChannelFullException}), at most
-     * {@code timeoutMillis} (negative: no limit), for a writer that prefers back-pressure to drops.
-     *
-     * @return true when writable, false when the time ran out
-     * @throws ClosedChannelException when the channel is or gets closed
-     */
-    public boolean awaitWritable(long timeoutMillis) throws IOException {
-        core.enterOrThrow();
-        writeLock.lock();
-        try {
-            return core.awaitWritable(writeState, writePoll, timeoutMillis);
-        } finally {
-            writeLock.unlock();
-            core.exit();
-        }
-    }
-
-    /** Counters of this queue. */
-    public ChannelStats stats() {
-        return stats;
-    }
-
-    /** The raw file descriptor (for diagnostics; the channel owns it). */
-    public int fd() {
-        return core.fd();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return core.isOpen();
-    }
-
-    /**
      * Closes the queue: wakes its reader and any waiting writer at once, and returns when the fds
      * are closed. Closing the last queue of a non-persistent device removes the interface, which
      * takes the kernel some milliseconds; that is paid here, not by the reading loop. Idempotent.
      */
     @Override
     public void close() {
-        core.close();
+        super.close();
     }
 
     /** {@link FdCore#beginClose()}, for closing all queues of a device together. */
@@ -191,27 +142,17 @@ public final class TunChannel implements PacketChannel {
     }
 
     @Override
-    public int read(PacketBuffer buffer) throws IOException {
-        core.enterOrThrow();
-        try {
-            return receive(buffer, true);
-        } finally {
-            core.exit();
-        }
-    }
-
-    @Override
     public int readBatch(PacketBuffer[] buffers, int[] lengths, int count) throws IOException {
         if (count <= 0) {
             return 0;
         }
         core.enterOrThrow();
         try {
-            lengths[0] = receive(buffers[0], true);
+            lengths[0] = receiveOne(buffers[0], true);
             int n = 1;
             try {
                 while (n < count) {
-                    int r = receive(buffers[n], false);
+                    int r = receiveOne(buffers[n], false);
                     if (r == NO_PACKET) {
                         break;
                     }
@@ -231,7 +172,8 @@ public final class TunChannel implements PacketChannel {
      *
      * @param block wait for a packet; when false return {@link #NO_PACKET} if none is ready
      */
-    private int receive(PacketBuffer buffer, boolean block) throws IOException {
+    @Override
+    int receiveOne(PacketBuffer buffer, boolean block) throws IOException {
         for (;;) {
             if (receiver.hasPendingSegments()) {
                 return receiver.nextSegment(buffer);
@@ -256,12 +198,8 @@ public final class TunChannel implements PacketChannel {
             if (n < 0) {
                 int errno = Libc.errno(readState);
                 if (errno == Errno.EAGAIN) {
-                    if (!block) {
+                    if (!awaitPacket(block)) {
                         return NO_PACKET;
-                    }
-                    stats.increment(ChannelStats.READ_WAITS);
-                    if (!core.awaitReadable()) {
-                        throw new ClosedChannelException();
                     }
                     continue;
                 }
@@ -309,43 +247,13 @@ public final class TunChannel implements PacketChannel {
     }
 
     @Override
-    public void write(PacketBuffer packet) throws IOException {
-        core.enterOrThrow();
-        writeLock.lock();
-        try {
-            if (!send(packet)) {
-                throw new ChannelFullException("write to " + core + ": device queue full");
-            }
-        } finally {
-            writeLock.unlock();
-            core.exit();
-        }
+    String fullMessage() {
+        return "write to " + core + ": device queue full";
     }
 
     @Override
     public int writeBatch(PacketBuffer[] packets, int count) throws IOException {
-        core.enterOrThrow();
-        writeLock.lock();
-        try {
-            for (int i = 0; i < count; i++) {
-                boolean sent;
-                try {
-                    sent = send(packets[i]);
-                } catch (IOException e) {
-                    if (i == 0) {
-                        throw e;
-                    }
-                    return i;
-                }
-                if (!sent) {
-                    return i;
-                }
-            }
-            return count;
-        } finally {
-            writeLock.unlock();
-            core.exit();
-        }
+        return writeLocked(packets, count, true);
     }
 
     /**
@@ -353,7 +261,8 @@ public final class TunChannel implements PacketChannel {
      *
      * @return true when it was sent or dropped (and counted), false when the device was full
      */
-    private boolean send(PacketBuffer packet) throws IOException {
+    @Override
+    boolean sendOne(PacketBuffer packet) throws IOException {
         int start = packet.start();
         int length = packet.length();
         byte[] src = packet.array();
