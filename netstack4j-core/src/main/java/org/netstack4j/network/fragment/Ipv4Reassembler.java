@@ -18,14 +18,12 @@ import org.netstack4j.wire.Ipv4Header;
  * before submitting it (as for any received packet). See {@link Reassembler} for the rules on overlaps,
  * duplicates and caps; drops are counted in {@link #counters()} by {@link ReassemblyStatus}.
  */
-public final class Ipv4Reassembler {
+public final class Ipv4Reassembler extends ReassemblerFrontEnd {
     private static final int NOT_ECT = 0;
     private static final int CE = 3;
 
-    private final Reassembler core;
     private final Ipv4Header header = new Ipv4Header();
     private final Fragment fragment = new Fragment();
-    private PacketBuffer reassembled;
 
     /**
      * @param config     limits and timeout ({@link ReassemblyConfig#ipv4()})
@@ -36,11 +34,7 @@ public final class Ipv4Reassembler {
      */
     public Ipv4Reassembler(ReassemblyConfig config, PacketBufferPool outputPool, ReassemblyListener listener,
                            RandomGenerator random) {
-        if (outputPool.bufferSize() - outputPool.headroom() < Ipv4Header.MAX_TOTAL_LENGTH) {
-            throw new IllegalArgumentException("output buffers hold " + (outputPool.bufferSize() - outputPool.headroom())
-                    + " bytes after the headroom, a datagram needs up to " + Ipv4Header.MAX_TOTAL_LENGTH);
-        }
-        this.core = new Reassembler(config, outputPool, listener, random.nextLong());
+        super(config, outputPool, listener, random, Ipv4Header.MAX_TOTAL_LENGTH, "datagram");
     }
 
     /**
@@ -59,9 +53,7 @@ public final class Ipv4Reassembler {
             return core.malformed(packet);
         }
         if (!header.isFragment()) {
-            core.counters().count(ReassemblyStatus.NOT_FRAGMENTED);
-            reassembled = packet;
-            return ReassemblyStatus.NOT_FRAGMENTED;
+            return notFragmented(packet);
         }
         Fragment f = fragment;
         f.sourceHigh = 0;
@@ -94,8 +86,7 @@ public final class Ipv4Reassembler {
         }
         PacketBuffer out = core.assemble();
         finishHeader(out, ecn);
-        reassembled = out;
-        return ReassemblyStatus.COMPLETE;
+        return complete(out);
     }
 
     /**
@@ -122,55 +113,5 @@ public final class Ipv4Reassembler {
         Bytes.put16(b, h + 6, Bytes.u16(b, h + 6) & Ipv4Header.FLAG_DONT_FRAGMENT);
         Bytes.put16(b, h + 10, Ipv4Header.checksum(b, h, headerLength));
         out.transportOffset(h + headerLength);
-    }
-
-    /**
-     * The datagram of the last {@link ReassemblyStatus#COMPLETE} or {@link ReassemblyStatus#NOT_FRAGMENTED}
-     * submit (the caller owns it), or {@code null}; a second call returns {@code null}.
-     */
-    public PacketBuffer takeReassembled() {
-        PacketBuffer p = reassembled;
-        reassembled = null;
-        return p;
-    }
-
-    /**
-     * Discards the datagrams whose time ran out at {@code now} (the listener hears of those whose first
-     * fragment arrived). {@link #submit} does this too.
-     *
-     * @return how many expired
-     */
-    public int expire(long now) {
-        return core.expire(now);
-    }
-
-    /** When the oldest pending datagram expires; {@link Long#MAX_VALUE} when none is pending. */
-    public long nextDeadline() {
-        return core.nextDeadline();
-    }
-
-    /** Buffer bytes held by pending datagrams (never above the configured memory cap). */
-    public long heldBytes() {
-        return core.heldBytes();
-    }
-
-    /** Datagrams waiting for fragments. */
-    public int pendingDatagrams() {
-        return core.pendingDatagrams();
-    }
-
-    /** Counters of events and drops. */
-    public ReassemblyCounters counters() {
-        return core.counters();
-    }
-
-    /** The limits in force. */
-    public ReassemblyConfig config() {
-        return core.config();
-    }
-
-    /** Discards every pending datagram (the NIC went away). */
-    public void clear() {
-        core.clear();
     }
 }

@@ -24,12 +24,10 @@ import org.netstack4j.wire.Ipv6Header;
  * to the listener for the parameter problem RFC 8200 asks for. Atomic fragments (offset 0, M clear) are
  * not reassembled: they come back as {@link ReassemblyStatus#NOT_FRAGMENTED} (RFC 6946).
  */
-public final class Ipv6Reassembler {
-    private final Reassembler core;
+public final class Ipv6Reassembler extends ReassemblerFrontEnd {
     private final Ipv6Header header = new Ipv6Header();
     private final Ipv6ExtensionChain chain = new Ipv6ExtensionChain();
     private final Fragment fragment = new Fragment();
-    private PacketBuffer reassembled;
 
     /**
      * @param config     limits and timeout ({@link ReassemblyConfig#ipv6()})
@@ -40,12 +38,7 @@ public final class Ipv6Reassembler {
      */
     public Ipv6Reassembler(ReassemblyConfig config, PacketBufferPool outputPool, ReassemblyListener listener,
                            RandomGenerator random) {
-        int largest = Ipv6Header.LENGTH + Ipv6Header.MAX_PAYLOAD_LENGTH;
-        if (outputPool.bufferSize() - outputPool.headroom() < largest) {
-            throw new IllegalArgumentException("output buffers hold " + (outputPool.bufferSize() - outputPool.headroom())
-                    + " bytes after the headroom, a packet needs up to " + largest);
-        }
-        this.core = new Reassembler(config, outputPool, listener, random.nextLong());
+        super(config, outputPool, listener, random, Ipv6Header.LENGTH + Ipv6Header.MAX_PAYLOAD_LENGTH, "packet");
     }
 
     /**
@@ -64,9 +57,7 @@ public final class Ipv6Reassembler {
             return core.malformed(packet);
         }
         if (!chain.isFragment()) {
-            core.counters().count(ReassemblyStatus.NOT_FRAGMENTED);
-            reassembled = packet;
-            return ReassemblyStatus.NOT_FRAGMENTED;
+            return notFragmented(packet);
         }
         int fragmentHeader = chain.fragmentHeaderOffset();
         // The walk stops right after the fragment header of a real fragment: it is the last header walked.
@@ -116,8 +107,7 @@ public final class Ipv6Reassembler {
         if (!isExtensionHeader(nextHeader)) {
             out.transportOffset(h + headerLength);
         }
-        reassembled = out;
-        return ReassemblyStatus.COMPLETE;
+        return complete(out);
     }
 
     /**
@@ -131,55 +121,5 @@ public final class Ipv6Reassembler {
                  135, 139, 140, 253, 254 -> true;
             default -> false;
         };
-    }
-
-    /**
-     * The datagram of the last {@link ReassemblyStatus#COMPLETE} or {@link ReassemblyStatus#NOT_FRAGMENTED}
-     * submit (the caller owns it), or {@code null}; a second call returns {@code null}.
-     */
-    public PacketBuffer takeReassembled() {
-        PacketBuffer p = reassembled;
-        reassembled = null;
-        return p;
-    }
-
-    /**
-     * Discards the datagrams whose time ran out at {@code now} (the listener hears of those whose first
-     * fragment arrived). {@link #submit} does this too.
-     *
-     * @return how many expired
-     */
-    public int expire(long now) {
-        return core.expire(now);
-    }
-
-    /** When the oldest pending datagram expires; {@link Long#MAX_VALUE} when none is pending. */
-    public long nextDeadline() {
-        return core.nextDeadline();
-    }
-
-    /** Buffer bytes held by pending datagrams (never above the configured memory cap). */
-    public long heldBytes() {
-        return core.heldBytes();
-    }
-
-    /** Datagrams waiting for fragments. */
-    public int pendingDatagrams() {
-        return core.pendingDatagrams();
-    }
-
-    /** Counters of events and drops. */
-    public ReassemblyCounters counters() {
-        return core.counters();
-    }
-
-    /** The limits in force. */
-    public ReassemblyConfig config() {
-        return core.config();
-    }
-
-    /** Discards every pending datagram (the NIC went away). */
-    public void clear() {
-        core.clear();
     }
 }
