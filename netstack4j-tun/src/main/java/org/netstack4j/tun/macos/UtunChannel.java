@@ -10,12 +10,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.link.ChannelFullException;
-import org.netstack4j.tun.TunDeviceChannel;
-import org.netstack4j.tun.internal.CallGuard;
+import org.netstack4j.tun.internal.GuardedTunChannel;
 
 /**
  * A macOS utun interface as a {@link org.netstack4j.link.PacketChannel}: one read or write is one
@@ -35,7 +33,7 @@ import org.netstack4j.tun.internal.CallGuard;
  * exceptions. A write the socket cannot take now ({@code EAGAIN}, {@code ENOBUFS}) is not sent:
  * {@link #write} throws {@link ChannelFullException} and {@link #writeBatch} returns a short count.
  */
-public final class UtunChannel implements TunDeviceChannel {
+public final class UtunChannel extends GuardedTunChannel {
     /** Largest IP packet (IPv4 total length / IPv6 without jumbograms). */
     public static final int MAX_PACKET_SIZE = 0xFFFF;
 
@@ -49,9 +47,6 @@ public final class UtunChannel implements TunDeviceChannel {
     private final String interfaceName;
     private final int wakeRead;
     private final int wakeWrite;
-    private final CallGuard guard = new CallGuard();
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private final Object writeLock = new Object();
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxState;
@@ -148,9 +143,7 @@ public final class UtunChannel implements TunDeviceChannel {
 
     @Override
     public int read(PacketBuffer buffer) throws IOException {
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
+        enter();
         try {
             for (;;) {
                 int n = receive(buffer, true);
@@ -165,12 +158,8 @@ public final class UtunChannel implements TunDeviceChannel {
 
     @Override
     public int readBatch(PacketBuffer[] buffers, int[] lengths, int count) throws IOException {
-        if (count < 1) {
-            throw new IllegalArgumentException("count " + count + " < 1");
-        }
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
+        checkBatchCount(count);
+        enter();
         try {
             int first;
             do {
@@ -222,7 +211,7 @@ public final class UtunChannel implements TunDeviceChannel {
                 if (peerHungUp()) {
                     return END;
                 }
-                bump(rxDroppedMalformed);
+                add(rxDroppedMalformed, 1);
                 return DROPPED;
             }
             int errno = posix.errno(rxState);
@@ -244,7 +233,7 @@ public final class UtunChannel implements TunDeviceChannel {
     private int deliver(int n, PacketBuffer buffer) {
         int length = n - UtunFraming.HEADER_LENGTH;
         if (length <= 0 || !UtunFraming.matches(rxBuffer.get(FAMILY, 0), rxBuffer.get(JAVA_BYTE, UtunFraming.HEADER_LENGTH))) {
-            bump(rxDroppedMalformed);
+            add(rxDroppedMalformed, 1);
             return DROPPED;
         }
         int start = buffer.start();
@@ -252,10 +241,10 @@ public final class UtunChannel implements TunDeviceChannel {
         MemorySegment.copy(rxBuffer, JAVA_BYTE, UtunFraming.HEADER_LENGTH, buffer.array(), start, stored);
         buffer.setBounds(start, start + stored);
         buffer.networkOffset(start);
-        bump(rxPackets);
+        add(rxPackets, 1);
         add(rxBytes, length);
         if (stored < length) {
-            bump(rxTruncated);
+            add(rxTruncated, 1);
         }
         return length;
     }
@@ -315,58 +304,20 @@ public final class UtunChannel implements TunDeviceChannel {
     }
 
     @Override
-    public void write(PacketBuffer packet) throws IOException {
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            boolean sent;
-            synchronized (writeLock) {
-                sent = send(packet);
-            }
-            if (!sent) {
-                throw new ChannelFullException(interfaceName + " cannot take a packet now");
-            }
-        } finally {
-            guard.exit();
-        }
-    }
-
-    @Override
-    public int writeBatch(PacketBuffer[] packets, int count) throws IOException {
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            synchronized (writeLock) {
-                for (int i = 0; i < count; i++) {
-                    try {
-                        if (!send(packets[i])) {
-                            return i; // the interface's queue is full: the rest is not sent
-                        }
-                    } catch (IOException e) {
-                        if (i == 0) {
-                            throw e;
-                        }
-                        return i;
-                    }
-                }
-                return count;
-            }
-        } finally {
-            guard.exit();
-        }
+    protected String fullMessage() {
+        return interfaceName + " cannot take a packet now";
     }
 
     /**
      * Frames and writes one packet; false when the interface cannot take it now. A packet that is
-     * not IP counts as handled (dropped and counted). Caller holds {@link #writeLock} and the guard.
+     * not IP counts as handled (dropped and counted). Caller holds the write lock and the guard.
      */
-    private boolean send(PacketBuffer packet) throws IOException {
+    @Override
+    protected boolean send(PacketBuffer packet) throws IOException {
         int length = packet.length();
         int family = length == 0 ? -1 : UtunFraming.familyFor(packet.array()[packet.start()]);
         if (family < 0 || length > MAX_PACKET_SIZE) {
-            bump(txDroppedNotIp);
+            add(txDroppedNotIp, 1);
             return true;
         }
         txBuffer.set(FAMILY, 0, family);
@@ -378,7 +329,7 @@ public final class UtunChannel implements TunDeviceChannel {
                 n = posix.write(txState, fd, txBuffer, UtunFraming.HEADER_LENGTH + length);
             }
             if (n >= 0) {
-                bump(txPackets);
+                add(txPackets, 1);
                 add(txBytes, length);
                 return true;
             }
@@ -387,16 +338,11 @@ public final class UtunChannel implements TunDeviceChannel {
                 continue;
             }
             if (errno == posix.eagain || errno == posix.enobufs) {
-                bump(txBusy);
+                add(txBusy, 1);
                 return false;
             }
             throw posix.error("write(" + interfaceName + ")", errno);
         }
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !guard.isClosed();
     }
 
     /**
@@ -406,8 +352,7 @@ public final class UtunChannel implements TunDeviceChannel {
      */
     @Override
     public void close() throws IOException {
-        if (!guard.close()) {
-            awaitClosed();
+        if (!beginClose()) {
             return;
         }
         IOException failure = null;
@@ -425,25 +370,10 @@ public final class UtunChannel implements TunDeviceChannel {
             posix.close(state, wakeWrite);
             arena.close();
         } finally {
-            closed.countDown();
+            closeFinished();
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void awaitClosed() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                closed.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -456,15 +386,6 @@ public final class UtunChannel implements TunDeviceChannel {
     public Stats stats() {
         return new Stats(rxPackets.get(), rxBytes.get(), rxTruncated.get(), rxDroppedMalformed.get(),
                 txPackets.get(), txBytes.get(), txDroppedNotIp.get(), txBusy.get());
-    }
-
-    /** Single-writer update: the reader's counters, and the writers' under the write lock. */
-    private static void bump(AtomicLong counter) {
-        counter.setRelease(counter.getPlain() + 1);
-    }
-
-    private static void add(AtomicLong counter, long delta) {
-        counter.setRelease(counter.getPlain() + delta);
     }
 
     @Override

@@ -8,12 +8,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.link.ChannelFullException;
-import org.netstack4j.tun.TunDeviceChannel;
-import org.netstack4j.tun.internal.CallGuard;
+import org.netstack4j.tun.internal.GuardedTunChannel;
 
 /**
  * A Wintun session as a {@link org.netstack4j.link.PacketChannel}: one read is one IP packet taken
@@ -40,7 +38,7 @@ import org.netstack4j.tun.internal.CallGuard;
  * the read event so a blocked reader wakes, wait until no thread is inside a session call, end the
  * session, then close the adapter if this channel opened it.
  */
-public final class WintunChannel implements TunDeviceChannel {
+public final class WintunChannel extends GuardedTunChannel {
     /** Smallest ring capacity Wintun accepts (128 KiB). */
     public static final int MIN_RING_CAPACITY = 0x20000;
     /** Largest ring capacity Wintun accepts (64 MiB). */
@@ -55,10 +53,7 @@ public final class WintunChannel implements TunDeviceChannel {
     private final boolean ownsAdapter;
     private final WintunSession session;
     private final Win32Natives natives;
-    private final CallGuard guard = new CallGuard();
-    private final CountDownLatch closed = new CountDownLatch(1);
     private final AdaptiveSpin spin;
-    private final Object sendLock = new Object();
 
     // Native scratch, freed with the channel: the reader's and the (serialised) writers' own.
     private final Arena arena = Arena.ofShared();
@@ -136,9 +131,7 @@ public final class WintunChannel implements TunDeviceChannel {
 
     @Override
     public int read(PacketBuffer buffer) throws IOException {
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
+        enter();
         try {
             long packet = awaitPacket();
             return packet == END ? -1 : take(packet, buffer);
@@ -149,12 +142,8 @@ public final class WintunChannel implements TunDeviceChannel {
 
     @Override
     public int readBatch(PacketBuffer[] buffers, int[] lengths, int count) throws IOException {
-        if (count < 1) {
-            throw new IllegalArgumentException("count " + count + " < 1");
-        }
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
+        checkBatchCount(count);
+        enter();
         try {
             long packet = awaitPacket();
             if (packet == END) {
@@ -207,7 +196,7 @@ public final class WintunChannel implements TunDeviceChannel {
                 throw new IOException("WaitForSingleObject on the Wintun read event failed");
             }
             spin.waited(System.nanoTime() - before);
-            bump(rxWaits, 1);
+            add(rxWaits, 1);
             // close() signals the event to get here; a packet that arrived meanwhile is not read.
             if (guard.isClosed()) {
                 throw new ClosedChannelException();
@@ -249,7 +238,7 @@ public final class WintunChannel implements TunDeviceChannel {
             }
             // Wintun is layer 3 only: anything else is garbage, dropped before it costs a copy.
             session.release(packet);
-            bump(rxDroppedNotIp, 1);
+            add(rxDroppedNotIp, 1);
         }
     }
 
@@ -262,63 +251,25 @@ public final class WintunChannel implements TunDeviceChannel {
         session.release(packet);
         buffer.setBounds(start, start + stored);
         buffer.networkOffset(start);
-        bump(rxPackets, 1);
-        bump(rxBytes, size);
+        add(rxPackets, 1);
+        add(rxBytes, size);
         if (stored < size) {
-            bump(rxTruncated, 1);
+            add(rxTruncated, 1);
         }
         return size;
     }
 
     @Override
-    public void write(PacketBuffer packet) throws IOException {
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            boolean sent;
-            synchronized (sendLock) {
-                sent = send(packet);
-            }
-            if (!sent) {
-                throw new ChannelFullException("the Wintun send ring of " + adapter.name() + " is full");
-            }
-        } finally {
-            guard.exit();
-        }
-    }
-
-    @Override
-    public int writeBatch(PacketBuffer[] packets, int count) throws IOException {
-        if (!guard.enter()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            synchronized (sendLock) {
-                for (int i = 0; i < count; i++) {
-                    try {
-                        if (!send(packets[i])) {
-                            return i; // ring full: the rest is not sent
-                        }
-                    } catch (IOException e) {
-                        if (i == 0) {
-                            throw e;
-                        }
-                        return i;
-                    }
-                }
-                return count;
-            }
-        } finally {
-            guard.exit();
-        }
+    protected String fullMessage() {
+        return "the Wintun send ring of " + adapter.name() + " is full";
     }
 
     /**
      * Puts one packet into the send ring; false when the ring is full. A packet of a length Wintun
-     * cannot carry counts as handled (dropped and counted). Caller holds {@link #sendLock} and the guard.
+     * cannot carry counts as handled (dropped and counted). Caller holds the write lock and the guard.
      */
-    private boolean send(PacketBuffer packet) throws WintunException {
+    @Override
+    protected boolean send(PacketBuffer packet) throws WintunException {
         int length = packet.length();
         if (length <= 0 || length > MAX_IP_PACKET_SIZE) {
             txDroppedBadLength.incrementAndGet();
@@ -332,21 +283,16 @@ public final class WintunChannel implements TunDeviceChannel {
         if (slot == 0) {
             int error = session.lastError(txState);
             if (error == Win32Errors.ERROR_BUFFER_OVERFLOW) {
-                bump(txRingFull, 1);
+                add(txRingFull, 1);
                 return false;
             }
             throw new WintunException("WintunAllocateSendPacket", error);
         }
         MemorySegment.copy(packet.array(), packet.start(), FfmSupport.EVERYTHING, JAVA_BYTE, slot, length);
         session.send(slot);
-        bump(txPackets, 1);
-        bump(txBytes, length);
+        add(txPackets, 1);
+        add(txBytes, length);
         return true;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !guard.isClosed();
     }
 
     /**
@@ -364,8 +310,7 @@ public final class WintunChannel implements TunDeviceChannel {
 
     /** The session half of {@link #close()}; also called by the adapter closing under a live session. */
     void closeSessionOnly() {
-        if (!guard.close()) {
-            awaitClosed();
+        if (!beginClose()) {
             return;
         }
         try {
@@ -376,22 +321,7 @@ public final class WintunChannel implements TunDeviceChannel {
             arena.close();
         } finally {
             adapter.sessionEnded(this);
-            closed.countDown();
-        }
-    }
-
-    private void awaitClosed() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                closed.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            closeFinished();
         }
     }
 
@@ -399,11 +329,6 @@ public final class WintunChannel implements TunDeviceChannel {
     public Stats stats() {
         return new Stats(rxPackets.get(), rxBytes.get(), rxTruncated.get(), rxDroppedNotIp.get(), rxWaits.get(),
                 txPackets.get(), txBytes.get(), txRingFull.get(), txDroppedBadLength.get());
-    }
-
-    /** Single-writer counter update: the reader's counters, and the writers' under the send lock. */
-    private static void bump(AtomicLong counter, long delta) {
-        counter.setRelease(counter.getPlain() + delta);
     }
 
     @Override
