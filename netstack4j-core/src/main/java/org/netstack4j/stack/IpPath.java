@@ -2,6 +2,7 @@ package org.netstack4j.stack;
 
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.buffer.PacketBufferPool;
+import org.netstack4j.network.IcmpRateLimiter;
 import org.netstack4j.network.Route;
 import org.netstack4j.network.fragment.FragmentationResult;
 import org.netstack4j.network.fragment.ReassemblyStatus;
@@ -16,10 +17,12 @@ import org.netstack4j.transport.TransportProtocolHandler;
 abstract class IpPath {
     final StackLoop loop;
     final Stack stack;
+    private final IcmpRateLimiter limiter;
 
-    IpPath(StackLoop loop) {
+    IpPath(StackLoop loop, IcmpRateLimiter limiter) {
         this.loop = loop;
         this.stack = loop.stack;
+        this.limiter = limiter;
     }
 
     /** Counts {@code counter} and releases {@code p}; returns false so drop sites can {@code return drop(..)}. */
@@ -57,6 +60,22 @@ abstract class IpPath {
         if (handler != null) {
             handler.icmpError(nic.id(), ipVersion, type, code, rest, p, quoted);
         }
+    }
+
+    /**
+     * Whether an ICMP error of {@code type} may go out: the family's rules allow it ({@code allowed}, else
+     * counted as {@code suppressed}) and the rate limiter has a token (else counted as {@code rateLimited}).
+     */
+    final boolean mayAnswerWithError(boolean allowed, int type, StackCounter suppressed, StackCounter rateLimited) {
+        if (!allowed) {
+            loop.count(suppressed);
+            return false;
+        }
+        if (!limiter.tryAcquire(type, loop.now())) {
+            loop.count(rateLimited);
+            return false;
+        }
+        return true;
     }
 
     /**

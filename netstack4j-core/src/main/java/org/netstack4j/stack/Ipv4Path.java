@@ -28,7 +28,6 @@ final class Ipv4Path extends IpPath implements ReassemblyListener, FragmentSink 
     private final Icmpv4Message icmp = new Icmpv4Message();
     private final Ipv4Reassembler reassembler;
     private final Ipv4Fragmenter fragmenter;
-    private final IcmpRateLimiter limiter;
     private int identification;
     // The fragment sink's target, set around each fragment() call.
     private Nic sinkNic;
@@ -36,10 +35,9 @@ final class Ipv4Path extends IpPath implements ReassemblyListener, FragmentSink 
     private boolean sinkBroadcast;
 
     Ipv4Path(StackLoop loop, Stack.Builder o) {
-        super(loop);
+        super(loop, IcmpRateLimiter.forIcmpv4(o.icmpRatePerSecond, o.icmpBurst, loop.now()));
         this.reassembler = new Ipv4Reassembler(o.ipv4Reassembly, loop.reassemblyPool, this, loop.random.split());
         this.fragmenter = new Ipv4Fragmenter(loop.smallPool);
-        this.limiter = IcmpRateLimiter.forIcmpv4(o.icmpRatePerSecond, o.icmpBurst, loop.now());
         this.identification = loop.random.nextInt(0x10000);
     }
 
@@ -214,13 +212,9 @@ final class Ipv4Path extends IpPath implements ReassemblyListener, FragmentSink 
         int icmpType = protocol == Ipv4Header.PROTOCOL_ICMP && errorHeader.payloadLength() > 0
                 ? b[errorHeader.payloadOffset()] & 0xff : -1;
         boolean directed = nic != null && nic.isIpv4Broadcast(dst);
-        if (!IcmpErrorRules.mayGenerateIcmpv4Error(src, dst, errorHeader.fragmentOffset(), protocol, icmpType,
-                directed, Nic.isGroup(p.localLinkAddress()))) {
-            loop.count(StackCounter.ICMPV4_ERRORS_SUPPRESSED);
-            return;
-        }
-        if (!limiter.tryAcquire(type, loop.now())) {
-            loop.count(StackCounter.ICMPV4_ERRORS_RATE_LIMITED);
+        if (!mayAnswerWithError(IcmpErrorRules.mayGenerateIcmpv4Error(src, dst, errorHeader.fragmentOffset(),
+                        protocol, icmpType, directed, Nic.isGroup(p.localLinkAddress())),
+                type, StackCounter.ICMPV4_ERRORS_SUPPRESSED, StackCounter.ICMPV4_ERRORS_RATE_LIMITED)) {
             return;
         }
         Route route = stack.routes().lookupIpv4(src);
@@ -233,9 +227,8 @@ final class Ipv4Path extends IpPath implements ReassemblyListener, FragmentSink 
         }
         int quote = Math.min(errorHeader.totalLength(), MAX_ERROR_LENGTH - Ipv4Header.MIN_LENGTH
                 - Icmpv4Message.HEADER_LENGTH);
-        PacketBuffer q = loop.smallPool.acquire();
+        PacketBuffer q = acquire(Ipv4Header.MIN_LENGTH + Icmpv4Message.HEADER_LENGTH + quote);
         int start = q.start();
-        q.append(Ipv4Header.MIN_LENGTH + Icmpv4Message.HEADER_LENGTH + quote);
         byte[] qb = q.array();
         Icmpv4Message.writeError(qb, start + Ipv4Header.MIN_LENGTH, type, code, rest, b, at, quote);
         Ipv4Header.write(qb, start, 0xc0, q.length(), nextIdentification(), 0, 0, DEFAULT_TTL,

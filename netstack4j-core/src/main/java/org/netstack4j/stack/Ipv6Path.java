@@ -36,7 +36,6 @@ final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink,
     private final Ipv6OptionCursor options = new Ipv6OptionCursor();
     private final Ipv6Reassembler reassembler;
     private final Ipv6Fragmenter fragmenter;
-    private final IcmpRateLimiter limiter;
     private final long[] source = new long[2];
     private int identification;
     private Nic sinkNic;
@@ -44,10 +43,9 @@ final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink,
     private long sinkLow;
 
     Ipv6Path(StackLoop loop, Stack.Builder o) {
-        super(loop);
+        super(loop, IcmpRateLimiter.forIcmpv6(o.icmpRatePerSecond, o.icmpBurst, loop.now()));
         this.reassembler = new Ipv6Reassembler(o.ipv6Reassembly, loop.reassemblyPool, this, loop.random.split());
         this.fragmenter = new Ipv6Fragmenter(loop.smallPool, this);
-        this.limiter = IcmpRateLimiter.forIcmpv6(o.icmpRatePerSecond, o.icmpBurst, loop.now());
         this.identification = loop.random.nextInt();
     }
 
@@ -293,13 +291,9 @@ final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink,
                 icmpType = b[errorChain.upperLayerOffset()] & 0xff;
             }
         }
-        if (!IcmpErrorRules.mayGenerateIcmpv6Error(sh, sl, dh, dl, upperLayer, icmpType,
-                Nic.isGroup(p.localLinkAddress()), type, code)) {
-            loop.count(StackCounter.ICMPV6_ERRORS_SUPPRESSED);
-            return;
-        }
-        if (!limiter.tryAcquire(type, loop.now())) {
-            loop.count(StackCounter.ICMPV6_ERRORS_RATE_LIMITED);
+        if (!mayAnswerWithError(IcmpErrorRules.mayGenerateIcmpv6Error(sh, sl, dh, dl, upperLayer, icmpType,
+                        Nic.isGroup(p.localLinkAddress()), type, code),
+                type, StackCounter.ICMPV6_ERRORS_SUPPRESSED, StackCounter.ICMPV6_ERRORS_RATE_LIMITED)) {
             return;
         }
         long fh;
@@ -318,10 +312,9 @@ final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink,
             fl = source[1];
         }
         int quote = Math.min(p.end() - at, MAX_ERROR_LENGTH - Ipv6Header.LENGTH - Icmpv6Message.HEADER_LENGTH);
-        PacketBuffer q = loop.smallPool.acquire();
-        int start = q.start();
         int icmpLength = Icmpv6Message.HEADER_LENGTH + quote;
-        q.append(Ipv6Header.LENGTH + icmpLength);
+        PacketBuffer q = acquire(Ipv6Header.LENGTH + icmpLength);
+        int start = q.start();
         byte[] qb = q.array();
         Icmpv6Message.writeError(qb, start + Ipv6Header.LENGTH, type, code, rest, b, at, quote, fh, fl, sh, sl);
         Ipv6Header.write(qb, start, 0, 0, icmpLength, Icmpv6Message.NEXT_HEADER, DEFAULT_HOP_LIMIT, fh, fl, sh, sl);
