@@ -222,6 +222,11 @@ public final class UdpSocket implements UdpEndpoint, AutoCloseable {
     }
 
     @Override
+    public boolean acceptsDestination(long high, long low) {
+        return (localHigh == 0 && localLow == 0) || (localHigh == high && localLow == low);
+    }
+
+    @Override
     public boolean isConnected() {
         return connected;
     }

@@ -7,6 +7,12 @@ package org.netstack4j.transport.udp;
  */
 public interface UdpEndpoint {
 
+    /**
+     * True when the endpoint takes datagrams addressed to this local address: any for a wildcard bind,
+     * else only its own.
+     */
+    boolean acceptsDestination(long high, long low);
+
     /** True once {@code connect} fixed a peer: only datagrams from it are accepted. */
     boolean isConnected();
 

@@ -47,15 +47,21 @@ public final class UdpProtocol implements TransportProtocolHandler {
         }
         long srcHigh;
         long srcLow;
+        long dstHigh;
+        long dstLow;
         boolean checksumOk;
         if (ipVersion == 4) {
             srcHigh = 0;
             srcLow = Bytes.u32(b, net + 12);
+            dstHigh = 0;
+            dstLow = Bytes.u32(b, net + 16);
             checksumOk = udp.verifyChecksumIpv4(Bytes.i32(b, net + 12), Bytes.i32(b, net + 16));
         } else {
             srcHigh = Bytes.i64(b, net + 8);
             srcLow = Bytes.i64(b, net + 16);
-            checksumOk = udp.verifyChecksumIpv6(srcHigh, srcLow, Bytes.i64(b, net + 24), Bytes.i64(b, net + 32));
+            dstHigh = Bytes.i64(b, net + 24);
+            dstLow = Bytes.i64(b, net + 32);
+            checksumOk = udp.verifyChecksumIpv6(srcHigh, srcLow, dstHigh, dstLow);
         }
         if (!checksumOk) {
             badChecksum.increment();
@@ -64,7 +70,7 @@ public final class UdpProtocol implements TransportProtocolHandler {
         }
         int srcPort = udp.sourcePort();
         UdpEndpoint e = demux.lookup(ipVersion, udp.destinationPort());
-        if (e == null || (e.isConnected() && !e.peerIs(srcHigh, srcLow, srcPort))) {
+        if (e == null || !e.acceptsDestination(dstHigh, dstLow) || (e.isConnected() && !e.peerIs(srcHigh, srcLow, srcPort))) {
             noPort.increment();
             return false; // the stack answers port unreachable
         }
