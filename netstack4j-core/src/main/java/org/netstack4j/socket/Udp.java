@@ -6,6 +6,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.netstack4j.stack.InterfaceAddress;
 import org.netstack4j.stack.Nic;
@@ -19,6 +22,8 @@ import org.netstack4j.wire.IpProtocol;
  * UDP on one stack: registers the UDP protocol with it and opens {@link UdpSocket}s. One per stack.
  */
 public final class Udp {
+    private static final long WRITE_TIMEOUT_SECONDS = 10;
+
     private final Stack stack;
     private final UdpProtocol protocol = new UdpProtocol(new UdpDemux());
     private final AtomicInteger ipv4Identification = new AtomicInteger();
@@ -103,9 +108,19 @@ public final class Udp {
         return first;
     }
 
-    /** Sends a complete IP packet; true when the stack took it towards the link. */
-    boolean write(byte[] ipPacket) {
-        return stack.writePacket(ipPacket).join();
+    /**
+     * Sends a complete IP packet; true when the stack took it towards the link. Bounded: a stack that
+     * stops while the packet waits for its shard never answers.
+     */
+    boolean write(byte[] ipPacket) throws SocketException {
+        try {
+            return stack.writePacket(ipPacket).get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SocketException("interrupted while sending");
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     static InetSocketAddress socketAddress(int version, long high, long low, int port) {

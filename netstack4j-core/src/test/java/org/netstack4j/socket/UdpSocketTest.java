@@ -148,6 +148,14 @@ class UdpSocketTest {
     }
 
     @Test
+    void sendingOnAClosedStackFailsInsteadOfHanging() throws Exception {
+        UdpSocket u = udpA.bind(at("10.0.0.1", 0));
+        a.close();
+        assertThatThrownBy(() -> u.send(at("10.0.0.2", 9), new byte[1], 0, 1))
+                .isInstanceOf(SocketException.class).hasMessageContaining("not sent");
+    }
+
+    @Test
     void misuseGetsClearExceptions() throws Exception {
         UdpSocket u = udpA.bind(at("0.0.0.0", 0));
         assertThatThrownBy(() -> u.send(at("10.0.0.2", 9), new byte[65508], 0, 65508))
