@@ -211,12 +211,12 @@ public final class Stack implements AutoCloseable {
     /**
      * Routes and sends a complete IPv4 or IPv6 packet built by the caller. Its source address must be one
      * of the outgoing NIC's unless that NIC is in spoofing mode. Completes with true when the packet went to
-     * the link (or waits for neighbour resolution), false when it was dropped (the reason is counted) or
-     * is longer than any IP packet.
+     * the link (or waits for neighbour resolution), false when it was dropped (the reason is counted),
+     * is longer than any IP packet, or the stack is closed.
      */
     public CompletableFuture<Boolean> writePacket(byte[] ipPacket) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
-        if (ipPacket.length == 0 || ipPacket.length > 65535 + 40) {
+        if (closed || ipPacket.length == 0 || ipPacket.length > 65535 + 40) {
             f.complete(false);
             return f;
         }
