@@ -12,6 +12,7 @@ import org.netstack4j.link.LinkEndpoint;
 import org.netstack4j.link.PacketEndpoint;
 import org.netstack4j.link.PacketEndpointOptions;
 import org.netstack4j.link.SnifferEndpoint;
+import org.netstack4j.socket.Udp;
 import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
 import org.netstack4j.tun.linux.AdoptOptions;
@@ -26,11 +27,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code netstack4j host}: a userspace host on a Linux TUN or TAP device. Attaches to the device (creating
  * it when it does not exist and the process may), gives the stack its addresses and default routes, and
- * answers ping and ping -6 until stopped or its lifetime ends. Every setting also comes from the
+ * answers ping and ping -6 and serves UDP echo on port 7 (IPv4 and IPv6) until stopped or its lifetime ends. Every setting also comes from the
  * environment variables of the benchmark peer contract.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
-        description = {"Run a userspace host on a TUN or TAP device (it answers ping and ping -6).",
+        description = {"Run a userspace host on a TUN or TAP device (it answers ping and ping -6",
+                "and serves UDP echo on port 7 over IPv4 and IPv6).",
                 "Each option defaults to the environment variable named in its description."})
 final class HostCommand implements Callable<Integer> {
     @Option(names = "--tun", defaultValue = "${env:TUN:-tun0}",
@@ -108,6 +110,7 @@ final class HostCommand implements Callable<Integer> {
             b.shards(shards);
         }
         Stack stack = b.build();
+        UdpEcho echo = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         // On SIGTERM/SIGINT: stop the loop and give it a moment to print the counters and close cleanly.
@@ -131,8 +134,10 @@ final class HostCommand implements Callable<Integer> {
                     stack.addDefaultRoute(Ipv6Address.parse(gateway6), 1);
                 }
             }
+            echo = UdpEcho.start(Udp.attach(stack), UdpEcho.PORT, !ip6.isBlank());
             System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu + ", "
-                    + nic.addresses() + (tap ? ", link-local " + nic.linkLocalAddress() : "") + "; ready");
+                    + nic.addresses() + (tap ? ", link-local " + nic.linkLocalAddress() : "") + "; udp echo on port " + UdpEcho.PORT
+                    + "; ready");
             long deadline = lifetime > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime) : Long.MAX_VALUE;
             long step = statsEvery > 0 ? TimeUnit.SECONDS.toNanos(statsEvery) : TimeUnit.SECONDS.toNanos(1);
             while (!stop.await(Math.max(1, Math.min(step, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
@@ -147,6 +152,9 @@ final class HostCommand implements Callable<Integer> {
             System.out.println(stack.stats());
             return 0;
         } finally {
+            if (echo != null) {
+                echo.close();
+            }
             stack.close();
             stack.awaitTermination(Duration.ofSeconds(10));
             dev.close();

@@ -18,7 +18,7 @@ class HostCommandTest {
                 "HOST_IP", "PEER_IP6", "PEER_PREFIX6", "HOST_IP6", "HB_LIFETIME"}) {
             assertThat(out.toString()).contains("env " + env);
         }
-        assertThat(out.toString()).contains("--tap", "--pcap", "--stats");
+        assertThat(out.toString()).contains("--tap", "--pcap", "--stats", "UDP echo on port 7");
     }
 
     @Test
