@@ -53,6 +53,38 @@ public final class FlowHash {
         return finish(seed);
     }
 
+    /**
+     * The hash of a (not fragmented) IPv4 packet of {@code protocol} from {@code source}:{@code sourcePort}
+     * to {@code destination}:{@code destinationPort}, without the packet: what {@link #hash(PacketBuffer)}
+     * gives for it, in either direction. Ports are ignored for protocols without ports.
+     */
+    public int hashIpv4(int protocol, int source, int sourcePort, int destination, int destinationPort) {
+        boolean swap = Integer.compareUnsigned(source, destination) > 0;
+        int h = mix(mix(seed, swap ? destination : source), swap ? source : destination);
+        h = mix(h, protocol);
+        if (hasPorts(protocol)) {
+            h = mixPorts(h, sourcePort, destinationPort, swap, source == destination);
+        }
+        return finish(h);
+    }
+
+    /** The hash of an IPv6 flow without a packet; see {@link #hashIpv4(int, int, int, int, int)}. */
+    public int hashIpv6(int protocol, long sourceHigh, long sourceLow, int sourcePort,
+                        long destinationHigh, long destinationLow, int destinationPort) {
+        int order = Long.compareUnsigned(sourceHigh, destinationHigh);
+        if (order == 0) {
+            order = Long.compareUnsigned(sourceLow, destinationLow);
+        }
+        boolean swap = order > 0;
+        int h = swap ? mixAddress(mixAddress(seed, destinationHigh, destinationLow), sourceHigh, sourceLow)
+                : mixAddress(mixAddress(seed, sourceHigh, sourceLow), destinationHigh, destinationLow);
+        h = mix(h, protocol);
+        if (hasPorts(protocol)) {
+            h = mixPorts(h, sourcePort, destinationPort, swap, order == 0);
+        }
+        return finish(h);
+    }
+
     private int hashIpv4(byte[] b, int offset, int length) {
         if (ipv4.wrap(b, offset, length) != ParseResult.OK) {
             return finish(seed ^ 4);
@@ -104,8 +136,10 @@ public final class FlowHash {
 
     /** Mixes the source and destination port (the first four bytes of all port-carrying transports). */
     private static int mixPorts(int h, byte[] b, int at, boolean swap, boolean sameAddress) {
-        int sport = Bytes.u16(b, at);
-        int dport = Bytes.u16(b, at + 2);
+        return mixPorts(h, Bytes.u16(b, at), Bytes.u16(b, at + 2), swap, sameAddress);
+    }
+
+    private static int mixPorts(int h, int sport, int dport, boolean swap, boolean sameAddress) {
         if (swap || sameAddress && sport > dport) {
             int t = sport;
             sport = dport;

@@ -1,7 +1,6 @@
 package org.netstack4j.stack;
 
 import org.netstack4j.buffer.PacketBuffer;
-import org.netstack4j.buffer.PacketBufferPool;
 import org.netstack4j.network.IcmpRateLimiter;
 import org.netstack4j.network.Route;
 import org.netstack4j.network.fragment.FragmentationResult;
@@ -118,10 +117,6 @@ abstract class IpPath {
 
     /** A buffer holding {@code length} bytes from its start: a small one when it fits, else a large one. */
     final PacketBuffer acquire(int length) {
-        PacketBufferPool pool = length <= loop.smallPool.bufferSize() - loop.smallPool.headroom()
-                ? loop.smallPool : loop.largePool;
-        PacketBuffer q = pool.acquire();
-        q.append(length);
-        return q;
+        return loop.acquire(length);
     }
 }

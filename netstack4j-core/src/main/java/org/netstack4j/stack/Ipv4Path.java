@@ -273,7 +273,8 @@ final class Ipv4Path extends IpPath implements ReassemblyListener, FragmentSink 
         boolean broadcast = nic.isIpv4Broadcast(dst);
         loop.count(StackCounter.IPV4_SENT);
         p.networkOffset(at);
-        if (p.length() > nic.mtu()) {
+        // A super-packet (GSO metadata set) is cut by the link or the device, never fragmented.
+        if (p.length() > nic.mtu() && p.gsoType() == PacketBuffer.GSO_NONE) {
             sinkNic = nic;
             sinkNextHop = nextHop;
             sinkBroadcast = broadcast;

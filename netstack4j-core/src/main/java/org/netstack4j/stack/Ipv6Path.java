@@ -375,7 +375,8 @@ final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink,
         long nl = route.hasGateway() ? route.gatewayLow() : dl;
         loop.count(StackCounter.IPV6_SENT);
         p.networkOffset(p.start());
-        if (p.length() > nic.mtu()) {
+        // A super-packet (GSO metadata set) is cut by the link or the device, never fragmented.
+        if (p.length() > nic.mtu() && p.gsoType() == PacketBuffer.GSO_NONE) {
             sinkNic = nic;
             sinkHigh = nh;
             sinkLow = nl;

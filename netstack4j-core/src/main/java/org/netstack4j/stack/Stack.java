@@ -22,6 +22,7 @@ import org.netstack4j.network.fragment.ReassemblyCounters;
 import org.netstack4j.network.neighbour.NeighbourConfig;
 import org.netstack4j.network.neighbour.NeighbourCounters;
 import org.netstack4j.time.Clock;
+import org.netstack4j.transport.TransportHost;
 import org.netstack4j.transport.TransportProtocolHandler;
 import org.netstack4j.wire.Ipv4Address;
 import org.netstack4j.wire.Ipv6Address;
@@ -49,6 +50,7 @@ public final class Stack implements AutoCloseable {
     private final TransportProtocolHandler[] transport = new TransportProtocolHandler[256];
     private final Pings pings;
     private final int flowSeed;
+    private final StackTransportHost transportHost;
     private volatile boolean closed;
 
     private Stack(Builder b) {
@@ -60,6 +62,7 @@ public final class Stack implements AutoCloseable {
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new StackLoop(i, this, b, seeds.nextLong());
         }
+        this.transportHost = new StackTransportHost(this, shards, flowSeed);
         for (StackLoop s : shards) {
             s.start();
         }
@@ -160,6 +163,7 @@ public final class Stack implements AutoCloseable {
         if (protocol < 0 || protocol > 255 || protocol == 1 || protocol == 58) {
             throw new IllegalArgumentException("protocol " + protocol + " cannot be registered");
         }
+        handler.attach(transportHost);
         synchronized (transport) {
             transport[protocol] = handler;
         }
@@ -229,6 +233,11 @@ public final class Stack implements AutoCloseable {
             f.complete(v6 ? shard.ipv6.output(p, true) : shard.ipv4.output(p, true));
         });
         return f;
+    }
+
+    /** The stack as transport protocols see it: shards, flow ownership and paths. */
+    public TransportHost transportHost() {
+        return transportHost;
     }
 
     /** A snapshot of every counter (runs a short command on each shard). */

@@ -15,6 +15,7 @@ import org.netstack4j.network.ndp.NdpOutput;
 import org.netstack4j.network.neighbour.LinkAddresses;
 import org.netstack4j.time.Clock;
 import org.netstack4j.time.TimerWheel;
+import org.netstack4j.transport.TransportShard;
 
 /**
  * One shard of the stack: a platform thread that owns its flows' state (reassembly, ICMP rate limits,
@@ -22,7 +23,7 @@ import org.netstack4j.time.TimerWheel;
  * come in through a bounded lock-free queue (overflow counted), configuration through a command queue;
  * the thread parks when idle and producers unpark it.
  */
-final class StackLoop implements Runnable {
+final class StackLoop implements Runnable, TransportShard {
     private static final System.Logger LOG = System.getLogger(StackLoop.class.getName());
     /** Longest park while timers are pending: bounds the lag of timers under an injected clock. */
     private static final long MAX_TIMER_PARK_NANOS = 10_000_000L;
@@ -76,12 +77,48 @@ final class StackLoop implements Runnable {
         return thread;
     }
 
-    long now() {
+    @Override
+    public long now() {
         return clock.nanoTime();
     }
 
     boolean inLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    // --- TransportShard ------------------------------------------------------------------------------
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public boolean inShard() {
+        return inLoop();
+    }
+
+    @Override
+    public TimerWheel timers() {
+        return wheel;
+    }
+
+    @Override
+    public PacketBuffer acquire(int length) {
+        PacketBufferPool pool = length <= smallPool.bufferSize() - smallPool.headroom() ? smallPool : largePool;
+        PacketBuffer q = pool.acquire();
+        q.append(length);
+        return q;
+    }
+
+    @Override
+    public boolean send(PacketBuffer ipPacket) {
+        if (ipPacket.length() < 1) {
+            ipPacket.release();
+            return false;
+        }
+        return (ipPacket.array()[ipPacket.start()] & 0xf0) == 0x60 ? ipv6.output(ipPacket, false)
+                : ipv4.output(ipPacket, false);
     }
 
     // --- counters ----------------------------------------------------------------------------------
@@ -126,7 +163,8 @@ final class StackLoop implements Runnable {
     }
 
     /** Runs {@code r} on the shard, asynchronously. */
-    void submit(Runnable r) {
+    @Override
+    public void submit(Runnable r) {
         commands.add(r);
         wake();
     }

@@ -16,6 +16,13 @@ import org.netstack4j.buffer.PacketBuffer;
 public interface TransportProtocolHandler {
 
     /**
+     * Called once when the handler is registered with a stack, before any packet, with the stack's shards
+     * and paths. The default ignores it (a handler that only receives needs nothing from the stack).
+     */
+    default void attach(TransportHost host) {
+    }
+
+    /**
      * Handles one inbound packet.
      *
      * @param nicId      the NIC the packet arrived on

@@ -22,6 +22,28 @@ class FlowHashTest {
         return TestPackets.ipv4Udp(src, dst, sport, dport, new byte[10]);
     }
 
+    @Test
+    void aTupleHashesLikeItsPacketInBothDirections() {
+        Random r = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            int a = r.nextInt();
+            int b = i % 10 == 0 ? a : r.nextInt();
+            int pa = r.nextInt(65536);
+            int pb = r.nextInt(65536);
+            assertThat(hash.hashIpv4(TestPackets.PROTO_TCP, a, pa, b, pb)).isEqualTo(h(tcp4(a, b, pa, pb)))
+                    .isEqualTo(hash.hashIpv4(TestPackets.PROTO_TCP, b, pb, a, pa));
+            assertThat(hash.hashIpv4(TestPackets.PROTO_UDP, a, pa, b, pb)).isEqualTo(h(udp4(a, b, pa, pb)));
+            byte[] s6 = v6(a);
+            byte[] d6 = v6(b);
+            long sh = org.netstack4j.wire.Bytes.i64(s6, 0);
+            long sl = org.netstack4j.wire.Bytes.i64(s6, 8);
+            long dh = org.netstack4j.wire.Bytes.i64(d6, 0);
+            long dl = org.netstack4j.wire.Bytes.i64(d6, 8);
+            assertThat(hash.hashIpv6(TestPackets.PROTO_TCP, sh, sl, pa, dh, dl, pb)).isEqualTo(h(tcp6(a, b, pa, pb)))
+                    .isEqualTo(hash.hashIpv6(TestPackets.PROTO_TCP, dh, dl, pb, sh, sl, pa));
+        }
+    }
+
     static byte[] tcp6(int src, int dst, int sport, int dport) {
         return TestPackets.ipv6Tcp(v6(src), v6(dst), sport, dport, 1, 2, TestPackets.TCP_ACK, 100, new byte[0], new byte[10]);
     }

@@ -1,0 +1,44 @@
+package org.netstack4j.transport;
+
+import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.time.TimerWheel;
+
+/**
+ * One shard of the stack as a transport protocol sees it: its clock, its timer wheel, its buffers and its
+ * way out. Everything except {@link #submit} and {@link #index} must be called on the shard's own thread
+ * (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
+ * protocol keep per-flow state without locks.
+ */
+public interface TransportShard {
+
+    /** This shard's index, 0 .. {@link TransportHost#shardCount()} - 1. */
+    int index();
+
+    /** Whether the calling thread is this shard's thread. */
+    boolean inShard();
+
+    /** The current time of the stack's clock, in nanoseconds. */
+    long now();
+
+    /** The shard's timer wheel (advanced by the shard loop before it parks). */
+    TimerWheel timers();
+
+    /**
+     * A pooled buffer holding {@code length} bytes from its start, with headroom for link headers; the IP
+     * header goes at {@link PacketBuffer#start()}. Large lengths (up to 65535 + 64) come from a pool of
+     * super-packet buffers.
+     */
+    PacketBuffer acquire(int length);
+
+    /**
+     * Routes and sends a complete IPv4 or IPv6 packet (header at its start, checksums set or marked partial
+     * where the NIC offloads them); takes ownership. A packet with GSO metadata longer than the MTU is sent
+     * whole when the outgoing NIC offers GSO, else cut by the link or fragmented.
+     *
+     * @return true when it went to the link or to the neighbour queue; false when it was dropped (counted)
+     */
+    boolean send(PacketBuffer ipPacket);
+
+    /** Runs {@code task} on this shard's thread, soon. Callable from any thread. */
+    void submit(Runnable task);
+}
