@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netstack4j.buffer.PacketBuffer;
-import org.netstack4j.wire.Bytes;
-import org.netstack4j.wire.Checksum;
+import org.netstack4j.network.StaticNat;
 
 /**
  * The test acting as a router between two TUN devices of the same namespace: packets read from one
@@ -24,10 +23,7 @@ final class NatRelay implements AutoCloseable {
 
     private final TunChannel from;
     private final TunChannel to;
-    private final byte[] oldSource;
-    private final byte[] newSource;
-    private final byte[] oldDestination;
-    private final byte[] newDestination;
+    private final StaticNat nat;
     private final Thread thread;
     final AtomicLong relayed = new AtomicLong();
     final AtomicLong superPackets = new AtomicLong();
@@ -39,10 +35,7 @@ final class NatRelay implements AutoCloseable {
              byte[] newDestination, int bufferSize) {
         this.from = from;
         this.to = to;
-        this.oldSource = oldSource;
-        this.newSource = newSource;
-        this.oldDestination = oldDestination;
-        this.newDestination = newDestination;
+        this.nat = new StaticNat(oldSource, newSource, oldDestination, newDestination);
         this.thread = Thread.ofPlatform().daemon().name("relay-" + from.deviceName()).start(() -> loop(bufferSize));
     }
 
@@ -71,7 +64,7 @@ final class NatRelay implements AutoCloseable {
                                     p.checksumStart() - p.start(), p.checksumOffset()));
                         }
                     }
-                    if (rewrite(p)) {
+                    if (nat.rewrite(p)) {
                         out[m++] = p;
                     }
                 }
@@ -98,66 +91,7 @@ final class NatRelay implements AutoCloseable {
         }
     }
 
-    /** Rewrites the addresses in place; false for packets that are not ours (link noise). */
-    private boolean rewrite(PacketBuffer p) {
-        byte[] b = p.array();
-        int at = p.start();
-        int version = (b[at] & 0xff) >>> 4;
-        int sourceAt;
-        int destinationAt;
-        int transportAt;
-        int protocol;
-        if (version == 4 && oldSource.length == 4) {
-            sourceAt = at + 12;
-            destinationAt = at + 16;
-            transportAt = at + (b[at] & 0x0f) * 4;
-            protocol = b[at + 9] & 0xff;
-        } else if (version == 6 && oldSource.length == 16) {
-            sourceAt = at + 8;
-            destinationAt = at + 24;
-            transportAt = at + 40;
-            protocol = b[at + 6] & 0xff;
-        } else {
-            return false;
-        }
-        if (!Arrays.equals(b, sourceAt, sourceAt + oldSource.length, oldSource, 0, oldSource.length)
-                || !Arrays.equals(b, destinationAt, destinationAt + oldDestination.length, oldDestination, 0,
-                oldDestination.length)) {
-            return false;
-        }
-        int field = protocol == TestPackets.PROTO_TCP ? transportAt + 16
-                : protocol == TestPackets.PROTO_UDP ? transportAt + 6 : -1;
-        boolean partial = p.checksumPartial();
-        int check = field < 0 ? 0 : Bytes.u16(b, field);
-        int ipCheck = version == 4 ? Bytes.u16(b, at + 10) : 0;
-        for (int i = 0; i < oldSource.length; i += 4) {
-            int o = Bytes.i32(oldSource, i);
-            int n = Bytes.i32(newSource, i);
-            check = update(check, o, n, partial);
-            ipCheck = Checksum.update32(ipCheck, o, n);
-            o = Bytes.i32(oldDestination, i);
-            n = Bytes.i32(newDestination, i);
-            check = update(check, o, n, partial);
-            ipCheck = Checksum.update32(ipCheck, o, n);
-        }
-        System.arraycopy(newSource, 0, b, sourceAt, newSource.length);
-        System.arraycopy(newDestination, 0, b, destinationAt, newDestination.length);
-        if (version == 4) {
-            Bytes.put16(b, at + 10, ipCheck);
-        }
-        if (field >= 0) {
-            Bytes.put16(b, field, check);
-        }
-        return true;
-    }
 
-    /** RFC 1624 update of a complete checksum, or of the uncomplemented sum a partial one holds. */
-    private static int update(int field, int oldValue, int newValue, boolean partial) {
-        if (partial) {
-            return ~Checksum.update32(~field & 0xffff, oldValue, newValue) & 0xffff;
-        }
-        return Checksum.update32(field, oldValue, newValue);
-    }
 
     @Override
     public void close() throws IOException {
