@@ -29,16 +29,23 @@ class TcpPartsAllocationTest {
         threads = t;
     }
 
+    /**
+     * The fewest bytes one of three runs of {@code work} allocated, after warming up: a one-off allocation
+     * by the JIT (an on-stack replacement, a deoptimization) may land in one run, a per-call one lands in all.
+     */
     private static long allocatedBy(LongSupplier work) {
         long sink = 0;
         for (int i = 0; i < 4; i++) { // warm up: class loading and compilation
             sink += work.getAsLong();
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        sink += work.getAsLong();
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long fewest = Long.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            sink += work.getAsLong();
+            fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
+        }
         assertThat(sink).isNotZero();
-        return allocated;
+        return fewest;
     }
 
     private static long congestionRun(CongestionControl cc) {
