@@ -9,7 +9,8 @@ package org.netstack4j.transport.tcp;
  * per SMSS ACKed (§4.2); the Reno-friendly estimate {@code W_est} (§4.3, alpha = 3(1 - beta) / (1 + beta),
  * 1 once past the previous cwnd) takes over when it is larger, which it is at small RTTs and windows.
  * Loss multiplies by beta = 0.7 with fast convergence (§4.6, §4.7); an RTO drops to one SMSS and the next
- * epoch starts with K = 0 (§4.8). Below ssthresh it slow-starts like {@link NewRenoCongestionControl}.
+ * epoch starts with K = 0 (§4.8). Below ssthresh it slow-starts like {@link NewRenoCongestionControl}, and
+ * like it grows only when at least half of cwnd was in flight.
  *
  * <p>Windows are {@code long} bytes and time {@code long} nanoseconds; only K needs floating point (a cube
  * root, once per epoch). The cubic term is computed in milliseconds and 1/1024 segments, well within a byte

@@ -9,7 +9,8 @@ package org.netstack4j.transport.tcp;
  *
  * <p>On entering recovery cwnd is set to ssthresh (RFC 6675 §5 step 4.2); a connection doing RFC 5681 fast
  * recovery without SACK adds its own dupACK inflation (3 SMSS, then 1 SMSS per further dupACK) on top.
- * Confined to the connection's shard; allocation-free.
+ * cwnd grows only on ACKs that found at least half of it in flight (RFC 7661's validated window), so an
+ * application-limited sender does not build a window it never used. Confined to the connection's shard; allocation-free.
  */
 public final class NewRenoCongestionControl implements CongestionControl {
     /** RFC 3465 L: slow start grows by at most this many SMSS per ACK. */
