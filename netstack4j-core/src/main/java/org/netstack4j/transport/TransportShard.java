@@ -5,8 +5,8 @@ import org.netstack4j.time.TimerWheel;
 
 /**
  * One shard of the stack as a transport protocol sees it: its clock, its timer wheel, its buffers and its
- * way out. Everything except {@link #submit} and {@link #index} must be called on the shard's own thread
- * (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
+ * way out. Everything except {@link #submit}, {@link #acquire}, {@link #index} and {@link #inShard} must be
+ * called on the shard's own thread (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
  * protocol keep per-flow state without locks.
  */
 public interface TransportShard {
@@ -26,7 +26,8 @@ public interface TransportShard {
     /**
      * A pooled buffer holding {@code length} bytes from its start, with headroom for link headers; the IP
      * header goes at {@link PacketBuffer#start()}. Large lengths (up to 65535 + 64) come from a pool of
-     * super-packet buffers.
+     * super-packet buffers. Callable from any thread (the pools are lock-free), so that a sender can build
+     * a packet on its own thread and hand it to the shard.
      */
     PacketBuffer acquire(int length);
 
