@@ -9,6 +9,7 @@ import org.netstack4j.link.PacketEndpointOptions;
 import org.netstack4j.link.PacketPipe;
 import org.netstack4j.socket.Udp;
 import org.netstack4j.socket.UdpDatagram;
+import org.netstack4j.socket.UdpPeer;
 import org.netstack4j.socket.UdpSocket;
 import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
@@ -45,6 +46,14 @@ public class UdpSendPathBenchmark {
     @Param({"64", "1400"})
     int size;
 
+    /**
+     * {@code datagram}: {@code receive(timeout)} returning a new {@code UdpDatagram}, replies to its source
+     * address; {@code peer}: {@code receive(byte[], ..., UdpPeer, timeout)} into a reused array and holder,
+     * replies to the holder.
+     */
+    @Param({"datagram", "peer"})
+    String api;
+
     private PacketPipe pipe;
     private Stack a;
     private Stack b;
@@ -52,6 +61,8 @@ public class UdpSendPathBenchmark {
     private UdpSocket server;
     private Thread echo;
     private byte[] request;
+    private final byte[] reply = new byte[65536];
+    private final UdpPeer from = new UdpPeer();
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -75,10 +86,18 @@ public class UdpSendPathBenchmark {
     }
 
     private void echo() {
+        byte[] buffer = new byte[65536];
+        UdpPeer sender = new UdpPeer();
+        boolean peerApi = api.equals("peer");
         try {
             while (true) {
-                UdpDatagram d = server.receive();
-                server.send(d.source(), d.data(), 0, d.data().length);
+                if (peerApi) {
+                    int n = server.receive(buffer, 0, buffer.length, sender, null);
+                    server.send(sender, buffer, 0, n);
+                } else {
+                    UdpDatagram d = server.receive();
+                    server.send(d.source(), d.data(), 0, d.data().length);
+                }
             }
         } catch (Exception closed) {
             // the socket closed at tear-down
@@ -101,10 +120,13 @@ public class UdpSendPathBenchmark {
         b.awaitTermination(WAIT);
     }
 
-    /** One datagram there and back through the allocating API ({@code receive} returns a new datagram). */
+    /** One datagram there and back, through the API chosen by {@link #api} on both ends. */
     @Benchmark
     public int roundTrip() throws Exception {
         client.send(request);
+        if (api.equals("peer")) {
+            return client.receive(reply, 0, reply.length, from, WAIT);
+        }
         return client.receive(WAIT).data().length;
     }
 }
