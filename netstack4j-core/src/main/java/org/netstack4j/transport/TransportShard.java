@@ -5,8 +5,8 @@ import org.netstack4j.time.TimerWheel;
 
 /**
  * One shard of the stack as a transport protocol sees it: its clock, its timer wheel, its buffers and its
- * way out. Everything except {@link #submit}, {@link #acquire}, {@link #index} and {@link #inShard} must be
- * called on the shard's own thread (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
+ * way out. Everything except {@link #submit}, {@link #acquire}, {@link #now}, {@link #index} and {@link #inShard}
+ * must be called on the shard's own thread (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
  * protocol keep per-flow state without locks.
  */
 public interface TransportShard {
@@ -17,7 +17,7 @@ public interface TransportShard {
     /** Whether the calling thread is this shard's thread. */
     boolean inShard();
 
-    /** The current time of the stack's clock, in nanoseconds. */
+    /** The current time of the stack's clock, in nanoseconds. Callable from any thread. */
     long now();
 
     /** The shard's timer wheel (advanced by the shard loop before it parks). */
