@@ -11,7 +11,8 @@ import org.netstack4j.transport.udp.UdpUnclaimedHandler;
 /**
  * Intercepts UDP flows no socket owns, the way a transparent proxy or DNS interceptor needs: with a NIC in
  * promiscuous mode, every datagram to any address and port that no bound socket claims (a wildcard socket
- * then claims only the stack's own addresses) is handed over per flow. The first datagram of a 4-tuple
+ * then claims only the stack's own addresses) is handed over per flow; datagrams to broadcast and
+ * multicast addresses are not. The first datagram of a 4-tuple
  * starts a {@link UdpFlow} and offers it to the handler; later ones queue on it. Flows live in a table on
  * the shard that owns the 4-tuple, with an idle timer on that shard's timer wheel; at most
  * {@link UdpForwarderOptions#maxSessions()} at once (a datagram that would start another is dropped and
@@ -65,6 +66,9 @@ public final class UdpForwarder implements UdpUnclaimedHandler, AutoCloseable {
     @Override
     public boolean unclaimed(int nicId, int ipVersion, PacketBuffer datagram, long sh, long sl, int sport, long dh,
                              long dl, int dport) {
+        if (isGroup(ipVersion, dh, dl)) {
+            return false; // a reply from a broadcast or multicast source would be meaningless
+        }
         TransportShard home = output().shardOf(ipVersion, sh, sl, sport, dh, dl, dport);
         if (home.inShard()) {
             arrived(home, ipVersion, datagram, sh, sl, sport, dh, dl, dport);
@@ -73,6 +77,10 @@ public final class UdpForwarder implements UdpUnclaimedHandler, AutoCloseable {
             home.submit(() -> arrived(home, ipVersion, datagram, sh, sl, sport, dh, dl, dport));
         }
         return true;
+    }
+
+    private static boolean isGroup(int ipVersion, long high, long low) {
+        return ipVersion == 4 ? (low & 0xf000_0000L) == 0xe000_0000L || low == 0xffff_ffffL : (high >>> 56) == 0xff;
     }
 
     /** A datagram of a flow, on the flow's shard. */

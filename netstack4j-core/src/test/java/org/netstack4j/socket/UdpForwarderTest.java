@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.stack.Stack;
 import org.netstack4j.time.ManualClock;
 import org.netstack4j.wire.Ipv4Address;
@@ -197,6 +198,16 @@ class UdpForwarderTest {
             assertThat(forwarder.sessionsStarted()).isEqualTo(1);
             assertThatThrownBy(() -> dns.receive(Duration.ofMillis(100))).isInstanceOf(SocketTimeoutException.class);
         }
+    }
+
+    @Test
+    void broadcastAndMulticastDestinationsStartNoFlow() {
+        UdpForwarder forwarder = install(new UdpForwarderOptions(10, Duration.ofSeconds(30), 16));
+        PacketBuffer p = new PacketBuffer(64, 0);
+        assertThat(forwarder.unclaimed(1, 4, p, 0, 0x0a00_0001L, 5353, 0, 0xe000_00fbL, 5353)).isFalse();
+        assertThat(forwarder.unclaimed(1, 4, p, 0, 0x0a00_0001L, 68, 0, 0xffff_ffffL, 67)).isFalse();
+        assertThat(forwarder.unclaimed(1, 6, p, 0xfd00L << 48, 1, 5353, 0xff02L << 48, 0xfb, 5353)).isFalse();
+        assertThat(forwarder.sessionsStarted()).isZero();
     }
 
     @Test
