@@ -88,7 +88,7 @@ public final class UdpFlow implements AutoCloseable {
      * @throws SocketException                 when the flow is or gets closed or expires
      */
     public byte[] receive(Duration timeout) throws IOException, InterruptedException {
-        PacketBuffer p = queue.take(timeout == null ? -1 : timeout.toNanos());
+        PacketBuffer p = queue.take(UdpReceiveQueue.nanos(timeout));
         try {
             byte[] data = new byte[p.end() - p.payloadOffset()];
             System.arraycopy(p.array(), p.payloadOffset(), data, 0, data.length);
@@ -104,7 +104,7 @@ public final class UdpFlow implements AutoCloseable {
      */
     public int receive(byte[] into, int offset, int length, Duration timeout) throws IOException, InterruptedException {
         java.util.Objects.checkFromIndexSize(offset, length, into.length);
-        PacketBuffer p = queue.take(timeout == null ? -1 : timeout.toNanos());
+        PacketBuffer p = queue.take(UdpReceiveQueue.nanos(timeout));
         try {
             int n = Math.min(length, p.end() - p.payloadOffset());
             System.arraycopy(p.array(), p.payloadOffset(), into, offset, n);

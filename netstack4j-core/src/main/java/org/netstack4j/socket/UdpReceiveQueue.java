@@ -37,6 +37,21 @@ final class UdpReceiveQueue {
         this.queue = new ArrayDeque<>(Math.min(capacity, 16));
     }
 
+    /** A receive timeout in nanoseconds for {@link #take}: -1 (no limit) for null, never negative otherwise. */
+    static long nanos(java.time.Duration timeout) {
+        if (timeout == null) {
+            return -1;
+        }
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // centuries: as good as no limit
+        }
+    }
+
     /** Adds a datagram, or drops (releases and counts) it when full or closed; called on a shard. */
     boolean offer(PacketBuffer datagram) {
         lock.lock();

@@ -186,7 +186,7 @@ public final class UdpSocket implements UdpEndpoint, AutoCloseable {
      * @throws SocketException          when the socket is or gets closed
      */
     public UdpDatagram receive(Duration timeout) throws IOException, InterruptedException {
-        PacketBuffer p = queue.take(timeout == null ? -1 : timeout.toNanos());
+        PacketBuffer p = queue.take(UdpReceiveQueue.nanos(timeout));
         try {
             UdpPeer from = new UdpPeer();
             readSource(p, from);
@@ -212,7 +212,7 @@ public final class UdpSocket implements UdpEndpoint, AutoCloseable {
     public int receive(byte[] into, int offset, int length, UdpPeer sender, Duration timeout)
             throws IOException, InterruptedException {
         java.util.Objects.checkFromIndexSize(offset, length, into.length);
-        PacketBuffer p = queue.take(timeout == null ? -1 : timeout.toNanos());
+        PacketBuffer p = queue.take(UdpReceiveQueue.nanos(timeout));
         try {
             readSource(p, sender);
             int n = Math.min(length, p.end() - p.payloadOffset());

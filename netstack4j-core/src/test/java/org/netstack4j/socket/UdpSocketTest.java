@@ -250,6 +250,9 @@ class UdpSocketTest {
     void receiveTimesOutAndCloseWakesABlockedReceiver() throws Exception {
         UdpSocket u = udpB.bind(at("0.0.0.0", 0));
         assertThatThrownBy(() -> u.receive(Duration.ofMillis(20))).isInstanceOf(SocketTimeoutException.class);
+        // A negative timeout is no wait at all, not an endless one.
+        assertThatThrownBy(() -> u.receive(new byte[8], 0, 8, new UdpPeer(), Duration.ofMillis(-5)))
+                .isInstanceOf(SocketTimeoutException.class);
         CompletableFuture<Throwable> blocked = new CompletableFuture<>();
         Thread t = Thread.ofVirtual().start(() -> {
             try {
