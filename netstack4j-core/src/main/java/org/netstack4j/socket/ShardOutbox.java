@@ -1,22 +1,22 @@
 package org.netstack4j.socket;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.transport.ShardPoller;
 import org.netstack4j.transport.TransportShard;
 
 /**
  * The hand-off of finished IP packets from sending threads to one shard: a bounded lock-free
- * multi-producer single-consumer ring (a sequence number per slot, as in Vyukov's bounded queue) drained by
- * one reused task on the shard. A producer submits that task only when it is not already pending, so a busy
- * shard drains many packets per task and no datagram costs a future or a lambda. A full ring refuses the
- * packet; the caller waits for room.
+ * multi-producer single-consumer ring (a sequence number per slot, as in Vyukov's bounded queue) that the
+ * shard polls on every pass of its loop ({@link ShardPoller}). A producer publishes the packet and wakes the
+ * shard if it is parked: no future, task or queue node per datagram. A full ring refuses the packet; the
+ * caller waits for room.
  */
-final class ShardOutbox implements Runnable {
-    /** Packets sent per drain before the task yields to the shard's other work. */
+final class ShardOutbox implements ShardPoller {
+    /** Packets sent per poll before the shard's other work gets its turn. */
     private static final int BATCH = 256;
 
     private final TransportShard shard;
@@ -24,7 +24,6 @@ final class ShardOutbox implements Runnable {
     private final AtomicReferenceArray<PacketBuffer> slots;
     private final AtomicLongArray sequence;
     private final AtomicLong tail = new AtomicLong();
-    private final AtomicBoolean pending = new AtomicBoolean();
     private final LongAdder refusedByStack = new LongAdder();
     private long head; // consumer only
 
@@ -37,6 +36,7 @@ final class ShardOutbox implements Runnable {
         for (int i = 0; i < size; i++) {
             sequence.set(i, i);
         }
+        shard.addPoller(this);
     }
 
     TransportShard shard() {
@@ -66,34 +66,34 @@ final class ShardOutbox implements Runnable {
             Thread.onSpinWait();
         }
         slots.lazySet(i, packet);
+        // A volatile store: the shard's "any work before I park" check pairs with it.
         sequence.set(i, t + 1);
-        if (!pending.get() && pending.compareAndSet(false, true)) {
-            shard.submit(this);
-        }
+        shard.wake();
         return true;
     }
 
-    /** Drains on the shard. */
     @Override
-    public void run() {
-        // Cleared before polling: a packet offered after the last poll sees it clear and submits again.
-        pending.set(false);
-        for (int n = 0; n < BATCH; n++) {
+    public boolean poll() {
+        int n = 0;
+        while (n < BATCH) {
             int i = (int) (head & mask);
             if (sequence.get(i) != head + 1) {
-                return;
+                break;
             }
             PacketBuffer p = slots.get(i);
             slots.lazySet(i, null);
             sequence.set(i, head + mask + 1);
             head++;
+            n++;
             if (!shard.send(p)) {
                 refusedByStack.increment();
             }
         }
-        // More than a batch waiting: come back after the shard's other work.
-        if (sequence.get((int) (head & mask)) == head + 1 && pending.compareAndSet(false, true)) {
-            shard.submit(this);
-        }
+        return n > 0;
+    }
+
+    @Override
+    public boolean hasWork() {
+        return sequence.get((int) (head & mask)) == head + 1;
     }
 }

@@ -5,8 +5,8 @@ import org.netstack4j.time.TimerWheel;
 
 /**
  * One shard of the stack as a transport protocol sees it: its clock, its timer wheel, its buffers and its
- * way out. Everything except {@link #submit}, {@link #acquire}, {@link #now}, {@link #index} and {@link #inShard}
- * must be called on the shard's own thread (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
+ * way out. Everything except {@link #submit}, {@link #addPoller}, {@link #wake}, {@link #acquire}, {@link #now},
+ * {@link #index} and {@link #inShard} must be called on the shard's own thread (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
  * protocol keep per-flow state without locks.
  */
 public interface TransportShard {
@@ -42,4 +42,10 @@ public interface TransportShard {
 
     /** Runs {@code task} on this shard's thread, soon. Callable from any thread. */
     void submit(Runnable task);
+
+    /** Adds {@code poller} to this shard's loop from its next pass on, for the stack's lifetime. Any thread. */
+    void addPoller(ShardPoller poller);
+
+    /** Wakes the shard if it is parked, so that its pollers run soon. Any thread; allocates nothing. */
+    void wake();
 }
