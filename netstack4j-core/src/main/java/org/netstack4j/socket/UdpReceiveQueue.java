@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.buffer.PacketBuffer;
 
@@ -30,6 +31,7 @@ final class UdpReceiveQueue {
     private final LongAdder dropped = new LongAdder();
     private String closedReason; // guarded by lock; null while open
     private int pendingError = -1; // guarded by lock
+    private Thread soleWaiter; // guarded by lock: the receiver parked without a condition node
 
     UdpReceiveQueue(int capacity, ErrorReport report) {
         this.capacity = capacity;
@@ -58,7 +60,7 @@ final class UdpReceiveQueue {
         try {
             if (closedReason == null && queue.size() < capacity) {
                 queue.addLast(datagram);
-                readable.signal();
+                wakeOne();
                 return true;
             }
         } finally {
@@ -72,12 +74,16 @@ final class UdpReceiveQueue {
     /**
      * Waits for the next datagram; the caller releases it.
      *
+     * <p>The first receiver to wait parks itself as the sole waiter (no allocation); receivers waiting
+     * alongside it wait on the condition, whose wait nodes are allocated per wait.
+     *
      * @param timeoutNanos how long to wait, negative for no limit
      * @throws SocketTimeoutException when none came in time
      * @throws SocketException        when closed, or for a pending error
      */
     PacketBuffer take(long timeoutNanos) throws IOException, InterruptedException {
-        long nanos = timeoutNanos;
+        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        Thread me = Thread.currentThread();
         lock.lockInterruptibly();
         try {
             while (true) {
@@ -89,13 +95,35 @@ final class UdpReceiveQueue {
                 if (p != null) {
                     return p;
                 }
-                if (timeoutNanos < 0) {
-                    readable.await();
-                } else {
+                long nanos = -1;
+                if (timeoutNanos >= 0) {
+                    nanos = deadline - System.nanoTime();
                     if (nanos <= 0) {
                         throw new SocketTimeoutException("no datagram within " + timeoutNanos / 1_000_000 + " ms");
                     }
-                    nanos = readable.awaitNanos(nanos);
+                }
+                if (soleWaiter == null) {
+                    soleWaiter = me;
+                    lock.unlock();
+                    try {
+                        if (nanos < 0) {
+                            LockSupport.park(this);
+                        } else {
+                            LockSupport.parkNanos(this, nanos);
+                        }
+                    } finally {
+                        lock.lock();
+                        if (soleWaiter == me) {
+                            soleWaiter = null;
+                        }
+                    }
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                } else if (nanos < 0) {
+                    readable.await();
+                } else {
+                    readable.awaitNanos(nanos);
                 }
             }
         } finally {
@@ -103,12 +131,29 @@ final class UdpReceiveQueue {
         }
     }
 
+    /** Wakes a receiver for one new datagram: the sole waiter and one on the condition, if any. */
+    private void wakeOne() {
+        Thread w = soleWaiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        readable.signal();
+    }
+
+    private void wakeAll() {
+        Thread w = soleWaiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        readable.signalAll();
+    }
+
     /** Records an error for the next receive (or send) and wakes the receivers. */
     void error(int error) {
         lock.lock();
         try {
             pendingError = error;
-            readable.signalAll();
+            wakeAll();
         } finally {
             lock.unlock();
         }
@@ -156,7 +201,7 @@ final class UdpReceiveQueue {
             while ((p = queue.pollFirst()) != null) {
                 p.release();
             }
-            readable.signalAll();
+            wakeAll();
             return true;
         } finally {
             lock.unlock();
