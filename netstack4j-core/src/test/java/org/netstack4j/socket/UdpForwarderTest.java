@@ -201,6 +201,26 @@ class UdpForwarderTest {
     }
 
     @Test
+    void fragmentedDatagramsJoinTheFlowOfTheirPorts() throws Exception {
+        warmUp();
+        UdpForwarder forwarder = install(new UdpForwarderOptions(100, Duration.ofSeconds(30), 16));
+        try (UdpSocket client = pair.udpA.bind(at("10.0.0.1", 0))) {
+            // Fragments are hashed by their addresses alone and may be reassembled on another shard than
+            // the flow's: the forwarder must still find the flow, for many address pairs.
+            for (int i = 0; i < 16; i++) {
+                send(client, destination(i), i + "/small");
+                String big = i + "/" + "x".repeat(4000);
+                send(client, destination(i), big);
+                assertThat(new String(client.receive(WAIT).data(), StandardCharsets.UTF_8)).isEqualTo("re:" + i + "/small");
+                UdpDatagram d = client.receive(WAIT);
+                assertThat(d.source()).isEqualTo(destination(i));
+                assertThat(new String(d.data(), StandardCharsets.UTF_8)).isEqualTo("re:" + big);
+            }
+            assertThat(forwarder.sessionsStarted()).isEqualTo(16);
+        }
+    }
+
+    @Test
     void broadcastAndMulticastDestinationsStartNoFlow() {
         UdpForwarder forwarder = install(new UdpForwarderOptions(10, Duration.ofSeconds(30), 16));
         PacketBuffer p = new PacketBuffer(64, 0);
