@@ -75,7 +75,7 @@ public final class Udp {
         return s;
     }
 
-    /** {@link #bind(InetSocketAddress, UdpBindOptions)} with default options and a queue of {@code receiveQueueCapacity}. */
+    /** {@link #bind(InetSocketAddress, UdpBindOptions)} with default options but the given queue capacity. */
     public UdpSocket bind(InetSocketAddress local, int receiveQueueCapacity) throws SocketException {
         return bind(local, UdpBindOptions.defaults().withReceiveQueueCapacity(receiveQueueCapacity));
     }

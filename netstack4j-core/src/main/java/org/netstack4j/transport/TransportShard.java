@@ -5,8 +5,9 @@ import org.netstack4j.time.TimerWheel;
 
 /**
  * One shard of the stack as a transport protocol sees it: its clock, its timer wheel, its buffers and its
- * way out. Everything except {@link #submit}, {@link #addPoller}, {@link #wake}, {@link #acquire}, {@link #now},
- * {@link #index} and {@link #inShard} must be called on the shard's own thread (from a {@link TransportProtocolHandler} callback, a timer, or a submitted task): that is what lets a
+ * way out. Everything except {@link #submit}, {@link #addPoller}, {@link #wake}, {@link #acquire},
+ * {@link #now}, {@link #index} and {@link #inShard} must be called on the shard's own thread (from a
+ * {@link TransportProtocolHandler} callback, a timer, a poller or a submitted task): that is what lets a
  * protocol keep per-flow state without locks.
  */
 public interface TransportShard {

@@ -211,7 +211,8 @@ class UdpForwarderTest {
                 send(client, destination(i), i + "/small");
                 String big = i + "/" + "x".repeat(4000);
                 send(client, destination(i), big);
-                assertThat(new String(client.receive(WAIT).data(), StandardCharsets.UTF_8)).isEqualTo("re:" + i + "/small");
+                assertThat(new String(client.receive(WAIT).data(), StandardCharsets.UTF_8))
+                        .isEqualTo("re:" + i + "/small");
                 UdpDatagram d = client.receive(WAIT);
                 assertThat(d.source()).isEqualTo(destination(i));
                 assertThat(new String(d.data(), StandardCharsets.UTF_8)).isEqualTo("re:" + big);
