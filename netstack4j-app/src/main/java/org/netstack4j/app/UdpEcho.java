@@ -7,7 +7,7 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import org.netstack4j.socket.Udp;
-import org.netstack4j.socket.UdpDatagram;
+import org.netstack4j.socket.UdpPeer;
 import org.netstack4j.socket.UdpSocket;
 
 /**
@@ -46,10 +46,13 @@ final class UdpEcho implements AutoCloseable {
     }
 
     private static void loop(UdpSocket socket) {
+        // One buffer and one sender holder for the thread's life: echoing allocates nothing per datagram.
+        byte[] buffer = new byte[65536];
+        UdpPeer sender = new UdpPeer();
         while (!socket.isClosed()) {
             try {
-                UdpDatagram d = socket.receive();
-                socket.send(d.source(), d.data(), 0, d.data().length);
+                int n = socket.receive(buffer, 0, buffer.length, sender, null);
+                socket.send(sender, buffer, 0, n);
             } catch (InterruptedException e) {
                 return;
             } catch (SocketException e) {

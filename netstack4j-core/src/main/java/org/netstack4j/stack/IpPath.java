@@ -55,7 +55,13 @@ abstract class IpPath {
         if (p.end() - quoted < minHeader) {
             return;
         }
-        TransportProtocolHandler handler = stack.transportHandler(p.array()[quoted + protocolField] & 0xff);
+        icmpErrorToHandler(nic, p, ipVersion, type, code, rest, quoted, p.array()[quoted + protocolField] & 0xff);
+    }
+
+    /** Hands a received ICMP error to the transport handler of {@code protocol}, if there is one. */
+    final void icmpErrorToHandler(Nic nic, PacketBuffer p, int ipVersion, int type, int code, int rest, int quoted,
+            int protocol) {
+        TransportProtocolHandler handler = stack.transportHandler(protocol);
         if (handler != null) {
             handler.icmpError(nic.id(), ipVersion, type, code, rest, p, quoted);
         }

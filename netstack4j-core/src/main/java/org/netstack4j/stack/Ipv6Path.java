@@ -16,6 +16,7 @@ import org.netstack4j.wire.Icmpv6Message;
 import org.netstack4j.wire.Ipv6ExtensionChain;
 import org.netstack4j.wire.Ipv6Header;
 import org.netstack4j.wire.Ipv6OptionCursor;
+import org.netstack4j.wire.Ipv6QuotedChain;
 import org.netstack4j.wire.ParseResult;
 
 /**
@@ -257,10 +258,13 @@ final class Ipv6Path extends IpPath implements ReassemblyListener, FragmentSink,
         } else {
             if (icmp.isError()) {
                 loop.count(StackCounter.ICMPV6_ERRORS_RECEIVED);
-                // The quoted packet's own next header (offset 6); a handler behind extension headers walks
-                // them itself.
-                icmpErrorToTransport(nic, p, 6, type, icmp.code(), icmp.restOfHeader(), icmp.payloadOffset(),
-                        Ipv6Header.LENGTH, 6);
+                // The quoted packet's upper-layer protocol, behind any extension headers it quotes; the
+                // handler walks them again to find its header.
+                long upper = Ipv6QuotedChain.upperLayer(p.array(), icmp.payloadOffset(), p.end());
+                if (upper >= 0) {
+                    icmpErrorToHandler(nic, p, 6, type, icmp.code(), icmp.restOfHeader(), icmp.payloadOffset(),
+                            (int) (upper >>> 32));
+                }
             }
             p.release();
         }

@@ -310,6 +310,11 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Waits until every shard thread and every endpoint's loops have ended; true if they did in time. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -15,6 +15,7 @@ import org.netstack4j.network.ndp.NdpOutput;
 import org.netstack4j.network.neighbour.LinkAddresses;
 import org.netstack4j.time.Clock;
 import org.netstack4j.time.TimerWheel;
+import org.netstack4j.transport.ShardPoller;
 import org.netstack4j.transport.TransportShard;
 
 /**
@@ -48,6 +49,8 @@ final class StackLoop implements Runnable, TransportShard {
     private final AtomicLongArray atomicCounters = new AtomicLongArray(StackCounter.VALUES.length);
     private final Thread thread;
     private final FlowHash flowHash;
+    /** Transport pollers, copy-on-write: read on every pass. */
+    private volatile ShardPoller[] pollers = new ShardPoller[0];
     private volatile boolean running = true;
     private volatile boolean parked;
 
@@ -187,7 +190,16 @@ final class StackLoop implements Runnable, TransportShard {
         done.join();
     }
 
-    void wake() {
+    @Override
+    public synchronized void addPoller(ShardPoller poller) {
+        ShardPoller[] next = java.util.Arrays.copyOf(pollers, pollers.length + 1);
+        next[pollers.length] = poller;
+        pollers = next;
+        wake();
+    }
+
+    @Override
+    public void wake() {
         if (parked) {
             LockSupport.unpark(thread);
         }
@@ -218,13 +230,14 @@ final class StackLoop implements Runnable, TransportShard {
                 process(kind, nic, p, high, low);
                 worked = true;
             }
+            worked |= runPollers();
             long now = clock.nanoTime();
             wheel.advanceTo(now);
             ipv4.expire(now);
             ipv6.expire(now);
             if (!worked) {
                 parked = true;
-                if (running && queue.isEmpty() && commands.isEmpty()) {
+                if (running && queue.isEmpty() && commands.isEmpty() && !pollersHaveWork()) {
                     long next = Math.min(wheel.nextDeadline(), Math.min(ipv4.nextDeadline(), ipv6.nextDeadline()));
                     LockSupport.parkNanos(next == Long.MAX_VALUE ? IDLE_PARK_NANOS
                             : Math.max(1, Math.min(MAX_TIMER_PARK_NANOS, next - now)));
@@ -234,6 +247,31 @@ final class StackLoop implements Runnable, TransportShard {
         }
         runCommands();
         drainOnExit();
+    }
+
+    private boolean runPollers() {
+        boolean any = false;
+        for (ShardPoller p : pollers) {
+            try {
+                any |= p.poll();
+            } catch (RuntimeException e) {
+                count(StackCounter.INTERNAL_ERROR);
+                long n = counters[StackCounter.INTERNAL_ERROR.ordinal()];
+                if ((n & (n - 1)) == 0) { // never a log line per pass
+                    LOG.log(System.Logger.Level.WARNING, "transport poller failed (" + n + " so far)", e);
+                }
+            }
+        }
+        return any;
+    }
+
+    private boolean pollersHaveWork() {
+        for (ShardPoller p : pollers) {
+            if (p.hasWork()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean runCommands() {

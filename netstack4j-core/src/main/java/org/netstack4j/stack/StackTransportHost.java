@@ -20,6 +20,11 @@ final class StackTransportHost implements TransportHost {
     }
 
     @Override
+    public boolean isOpen() {
+        return !stack.isClosed();
+    }
+
+    @Override
     public int shardCount() {
         return shards.length;
     }

@@ -6,6 +6,9 @@ package org.netstack4j.transport;
  */
 public interface TransportHost {
 
+    /** Whether the stack is still running: a closed stack's shards take no more tasks or packets. */
+    boolean isOpen();
+
     /** Number of shards. */
     int shardCount();
 

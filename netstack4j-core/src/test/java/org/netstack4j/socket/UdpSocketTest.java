@@ -250,6 +250,9 @@ class UdpSocketTest {
     void receiveTimesOutAndCloseWakesABlockedReceiver() throws Exception {
         UdpSocket u = udpB.bind(at("0.0.0.0", 0));
         assertThatThrownBy(() -> u.receive(Duration.ofMillis(20))).isInstanceOf(SocketTimeoutException.class);
+        // A negative timeout is no wait at all, not an endless one.
+        assertThatThrownBy(() -> u.receive(new byte[8], 0, 8, new UdpPeer(), Duration.ofMillis(-5)))
+                .isInstanceOf(SocketTimeoutException.class);
         CompletableFuture<Throwable> blocked = new CompletableFuture<>();
         Thread t = Thread.ofVirtual().start(() -> {
             try {
@@ -267,6 +270,50 @@ class UdpSocketTest {
         u.close();
         assertThat(blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void manyBlockedReceiversEachGetADatagramAndCloseWakesTheRest() throws Exception {
+        try (UdpSocket server = udpB.bind(at("10.0.0.2", 7005));
+             UdpSocket client = udpA.bind(at("10.0.0.1", 0))) {
+            // First one datagram through, so that ARP has resolved and nothing waits in its small queue.
+            client.send(at("10.0.0.2", 7005), new byte[] {-1}, 0, 1);
+            assertThat(server.receive(WAIT).data()).containsExactly(-1);
+            int receivers = 8;
+            List<CompletableFuture<Object>> got = new java.util.ArrayList<>();
+            for (int i = 0; i < receivers; i++) {
+                CompletableFuture<Object> f = new CompletableFuture<>();
+                got.add(f);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        f.complete(server.receive(WAIT).data()[0]);
+                    } catch (Throwable e) {
+                        f.complete(e);
+                    }
+                });
+            }
+            // Six datagrams for eight waiting receivers: six get one each, the other two are woken by close.
+            for (int i = 0; i < 6; i++) {
+                client.send(at("10.0.0.2", 7005), new byte[] {(byte) i}, 0, 1);
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (got.stream().filter(CompletableFuture::isDone).count() < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            server.close();
+            Set<Object> values = new HashSet<>();
+            int closed = 0;
+            for (CompletableFuture<Object> f : got) {
+                Object v = f.get(10, TimeUnit.SECONDS);
+                if (v instanceof SocketException) {
+                    closed++;
+                } else {
+                    values.add(v);
+                }
+            }
+            assertThat(values).containsExactlyInAnyOrder((byte) 0, (byte) 1, (byte) 2, (byte) 3, (byte) 4, (byte) 5);
+            assertThat(closed).isEqualTo(2);
+        }
     }
 
     @Test

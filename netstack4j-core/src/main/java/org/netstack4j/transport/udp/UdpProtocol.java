@@ -2,6 +2,7 @@ package org.netstack4j.transport.udp;
 
 import java.util.concurrent.atomic.LongAdder;
 import org.netstack4j.buffer.PacketBuffer;
+import org.netstack4j.transport.TransportHost;
 import org.netstack4j.transport.TransportProtocolHandler;
 import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.ParseResult;
@@ -9,29 +10,52 @@ import org.netstack4j.wire.UdpHeader;
 
 /**
  * The UDP receive side: validates datagrams (length, checksum: zero accepted over IPv4, rejected over
- * IPv6), finds the bound endpoint, applies its connected-peer filter and hands it the payload; routes ICMP
- * errors about our datagrams to the connected endpoint that sent them. Register it with the stack for
- * protocol 17.
+ * IPv6), finds the endpoint they belong to ({@link UdpDemux}) and hands it the datagram without copying;
+ * offers what no endpoint claims to the {@link UdpUnclaimedHandler}, if one is installed; passes ICMP
+ * errors about our datagrams on ({@link UdpIcmpErrors}). Register it with the stack for protocol 17.
  */
 public final class UdpProtocol implements TransportProtocolHandler {
     private final UdpDemux demux;
+    private final UdpIcmpErrors icmpErrors;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder badChecksum = new LongAdder();
     private final LongAdder noPort = new LongAdder();
     private final LongAdder queueFull = new LongAdder();
-    private final LongAdder errorsReported = new LongAdder();
+    private final LongAdder unclaimedTaken = new LongAdder();
     // One view per shard thread: handlers run concurrently on different shards.
     private final ThreadLocal<UdpHeader> views = ThreadLocal.withInitial(UdpHeader::new);
+    private volatile TransportHost host;
+    private volatile UdpUnclaimedHandler unclaimed;
 
     /** Creates the protocol over {@code demux}. */
     public UdpProtocol(UdpDemux demux) {
         this.demux = demux;
+        this.icmpErrors = new UdpIcmpErrors(demux);
+    }
+
+    @Override
+    public void attach(TransportHost transportHost) {
+        this.host = transportHost;
+    }
+
+    /** The stack this protocol was registered with, or null before registration. */
+    public TransportHost host() {
+        return host;
     }
 
     /** The demultiplexer of bound endpoints. */
     public UdpDemux demux() {
         return demux;
+    }
+
+    /**
+     * Installs (or, with null, removes) the handler of datagrams no endpoint claims. While one is installed
+     * a wildcard-bound endpoint claims only datagrams to the stack's own addresses, so that on a promiscuous
+     * NIC datagrams to other hosts reach the handler.
+     */
+    public void unclaimedHandler(UdpUnclaimedHandler handler) {
+        this.unclaimed = handler;
     }
 
     @Override
@@ -69,53 +93,41 @@ public final class UdpProtocol implements TransportProtocolHandler {
             return true;
         }
         int srcPort = udp.sourcePort();
-        UdpEndpoint e = demux.lookup(ipVersion, udp.destinationPort());
-        if (e == null || !e.acceptsDestination(dstHigh, dstLow) || (e.isConnected() && !e.peerIs(srcHigh, srcLow, srcPort))) {
+        int dstPort = udp.destinationPort();
+        UdpUnclaimedHandler u = unclaimed;
+        // With an unclaimed handler (a promiscuous NIC's forwarder) the wildcard means "our addresses".
+        boolean wildcardAccepts = u == null || isLocal(ipVersion, dstHigh, dstLow);
+        UdpEndpoint e = demux.lookup(ipVersion, dstPort, dstHigh, dstLow, srcHigh, srcLow, srcPort,
+                wildcardAccepts);
+        // The endpoint sees the datagram from its IP header to the end of the UDP payload.
+        packet.payloadOffset(udp.payloadOffset());
+        packet.setBounds(net, udp.payloadOffset() + udp.payloadLength());
+        if (e == null) {
+            if (u != null && u.unclaimed(nicId, ipVersion, packet, srcHigh, srcLow, srcPort, dstHigh, dstLow,
+                    dstPort)) {
+                unclaimedTaken.increment();
+                return true;
+            }
             noPort.increment();
             return false; // the stack answers port unreachable
         }
-        if (e.receive(srcHigh, srcLow, srcPort, b, udp.payloadOffset(), udp.payloadLength())) {
+        if (e.deliver(ipVersion, packet)) {
             delivered.increment();
         } else {
             queueFull.increment();
         }
-        packet.release();
         return true;
+    }
+
+    private boolean isLocal(int ipVersion, long high, long low) {
+        TransportHost h = host;
+        return h == null || (ipVersion == 4 ? h.isLocalIpv4((int) low) : h.isLocalIpv6(high, low));
     }
 
     @Override
     public void icmpError(int nicId, int ipVersion, int type, int code, int info, PacketBuffer packet,
                           int quotedOffset) {
-        byte[] b = packet.array();
-        int end = packet.end();
-        int udpAt;
-        long dstHigh;
-        long dstLow;
-        if (ipVersion == 4) {
-            if (quotedOffset + 20 > end) {
-                return;
-            }
-            udpAt = quotedOffset + (b[quotedOffset] & 0x0f) * 4;
-            dstHigh = 0;
-            dstLow = Bytes.u32(b, quotedOffset + 16);
-        } else {
-            // Only a UDP header right after the fixed header is recognised for now.
-            if (quotedOffset + 40 > end || (b[quotedOffset + 6] & 0xff) != UdpHeader.PROTOCOL) {
-                return;
-            }
-            udpAt = quotedOffset + 40;
-            dstHigh = Bytes.i64(b, quotedOffset + 24);
-            dstLow = Bytes.i64(b, quotedOffset + 32);
-        }
-        if (udpAt + 4 > end) {
-            return;
-        }
-        UdpEndpoint e = demux.lookup(ipVersion, Bytes.u16(b, udpAt));
-        // Like BSD sockets: only a connected endpoint hears about errors, and only about its peer.
-        if (e != null && e.isConnected() && e.peerIs(dstHigh, dstLow, Bytes.u16(b, udpAt + 2))) {
-            errorsReported.increment();
-            e.icmpError(ipVersion, type, code);
-        }
+        icmpErrors.handle(ipVersion, type, code, packet, quotedOffset);
     }
 
     /** Datagrams handed to an endpoint. */
@@ -133,7 +145,7 @@ public final class UdpProtocol implements TransportProtocolHandler {
         return badChecksum.sum();
     }
 
-    /** Datagrams for which no endpoint was bound (answered with port unreachable where allowed). */
+    /** Datagrams nobody took (answered with port unreachable where allowed). */
     public long noPort() {
         return noPort.sum();
     }
@@ -143,8 +155,18 @@ public final class UdpProtocol implements TransportProtocolHandler {
         return queueFull.sum();
     }
 
+    /** Datagrams no endpoint claimed that the unclaimed handler took. */
+    public long unclaimedTaken() {
+        return unclaimedTaken.sum();
+    }
+
     /** ICMP errors passed on to a connected endpoint. */
     public long errorsReported() {
-        return errorsReported.sum();
+        return icmpErrors.reported();
+    }
+
+    /** ICMP errors that quoted one of our datagrams but matched no connected endpoint. */
+    public long errorsUnmatched() {
+        return icmpErrors.unmatched();
     }
 }
