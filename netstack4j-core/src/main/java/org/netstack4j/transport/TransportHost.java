@@ -6,8 +6,13 @@ package org.netstack4j.transport;
  */
 public interface TransportHost {
 
-    /** Whether the stack is still running: a closed stack's shards take no more tasks or packets. */
-    boolean isOpen();
+    /**
+     * Whether the stack is still running: a closed stack's shards take no more tasks or packets. The default
+     * (a host that never closes) suits test hosts.
+     */
+    default boolean isOpen() {
+        return true;
+    }
 
     /** Number of shards. */
     int shardCount();
