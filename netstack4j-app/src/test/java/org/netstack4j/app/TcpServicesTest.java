@@ -119,6 +119,54 @@ class TcpServicesTest {
         }
     }
 
+    @Test
+    void servicesStartOnTheirPortsOnEveryAddressAndPortZeroTurnsOneOff() throws Exception {
+        List<String> opened = new java.util.ArrayList<>();
+        // The JDK's loopback stands in for the stack: the requested port is recorded, an ephemeral one bound.
+        TcpServices.Listen listen = (address, port) -> {
+            opened.add(address.getHostAddress() + ":" + port);
+            return loopback();
+        };
+        List<InetAddress> addresses = List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"));
+        try (TcpServices all = TcpServices.start(listen, addresses, new TcpServices.Ports(7, 9, 0, 80))) {
+            assertThat(opened).containsExactly("0.0.0.0:7", "0:0:0:0:0:0:0:0:7", "0.0.0.0:9", "0:0:0:0:0:0:0:0:9",
+                    "0.0.0.0:80", "0:0:0:0:0:0:0:0:80");
+            assertThat(all.describe()).isEqualTo("echo 7, discard 9, http 80");
+            assertThat(all.services()).hasSize(3);
+            TcpService echo = all.services().get(0);
+            for (int port : echo.ports()) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    s.setSoTimeout(20_000);
+                    s.getOutputStream().write(new byte[] {1, 2, 3});
+                    assertThat(s.getInputStream().readNBytes(3)).containsExactly(1, 2, 3);
+                }
+            }
+            all.close();
+            for (TcpService s : all.services()) {
+                assertThat(s.stopped()).isTrue();
+            }
+        }
+        assertThat(TcpServices.start(listen, addresses, new TcpServices.Ports(0, 0, 0, 0)).describe()).isEqualTo("none");
+    }
+
+    @Test
+    void aFailedListenerClosesTheOnesAlreadyOpen() throws Exception {
+        List<ServerSocket> opened = new java.util.ArrayList<>();
+        TcpServices.Listen listen = (address, port) -> {
+            if (opened.size() == 3) {
+                throw new java.net.BindException("in use");
+            }
+            ServerSocket l = loopback();
+            opened.add(l);
+            return l;
+        };
+        List<InetAddress> addresses = List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> TcpServices.start(listen, addresses, TcpServices.Ports.defaults()))
+                .isInstanceOf(java.net.BindException.class);
+        assertThat(opened).hasSize(3).allMatch(ServerSocket::isClosed);
+    }
+
     private boolean openConnectionsEnded() {
         return service.connections() == 0;
     }
