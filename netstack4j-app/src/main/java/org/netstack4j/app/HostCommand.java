@@ -156,8 +156,8 @@ final class HostCommand implements Callable<Integer> {
             }
             echo = UdpEcho.start(Udp.attach(stack), UdpEcho.PORT, !ip6.isBlank());
             Tcp tcp = Tcp.attach(stack);
-            List<InetAddress> wildcards = ip6.isBlank() ? List.of(InetAddress.getByName("0.0.0.0"))
-                    : List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"));
+            // "::" listens on both families, as a JDK server socket does.
+            List<InetAddress> wildcards = List.of(InetAddress.getByName(ip6.isBlank() ? "0.0.0.0" : "::"));
             tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, 128, address),
                     wildcards, new TcpServices.Ports(echoPort, discardPort, chargenPort, httpPort));
             System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu + ", "

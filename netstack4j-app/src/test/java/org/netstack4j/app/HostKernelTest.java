@@ -139,7 +139,7 @@ class HostKernelTest {
                 nic.addAddress("fd91::2/64");
                 Tcp tcp = Tcp.attach(stack);
                 services = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, 128, address),
-                        List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::")),
+                        List.of(InetAddress.getByName("::")),
                         TcpServices.Ports.defaults());
                 body.run();
             } finally {

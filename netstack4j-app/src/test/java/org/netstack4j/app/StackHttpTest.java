@@ -55,7 +55,7 @@ class StackHttpTest {
         Tcp serverTcp = Tcp.attach(server);
         clientTcp = Tcp.attach(client);
         services = TcpServices.start((address, port) -> new NetstackServerSocket(serverTcp, port, 128, address),
-                List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::")), TcpServices.Ports.defaults());
+                List.of(InetAddress.getByName("::")), TcpServices.Ports.defaults());
     }
 
     private static PacketEndpoint endpoint(PacketPipe.End end, MacAddress mac) {

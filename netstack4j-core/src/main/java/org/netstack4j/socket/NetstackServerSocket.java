@@ -7,11 +7,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Objects;
+import org.netstack4j.wire.Ipv6Address;
 
 /**
  * A {@link ServerSocket} listening through a {@link TcpListener} of a netstack4j stack; {@link #accept()}
- * returns {@link NetstackSocket}s. {@code setSoTimeout} bounds {@code accept}. A wildcard address listens on
- * every address of its family (IPv4 or IPv6), not both.
+ * returns {@link NetstackSocket}s. {@code setSoTimeout} bounds {@code accept}. As with the JDK's sockets,
+ * {@code 0.0.0.0} listens on every IPv4 address and {@code ::} on every address of both families (a
+ * listener per family on the same port underneath); a specific address listens on that one.
  */
 public class NetstackServerSocket extends ServerSocket {
     private final Tcp tcp;
@@ -22,19 +24,19 @@ public class NetstackServerSocket extends ServerSocket {
         this.tcp = Objects.requireNonNull(tcp, "tcp");
     }
 
-    /** Listens on the IPv4 wildcard address, {@code port} (0: ephemeral), backlog 50. */
+    /** Listens on {@code ::} (both families), {@code port} (0: ephemeral), backlog 50, as {@code new ServerSocket(port)}. */
     public NetstackServerSocket(Tcp tcp, int port) throws IOException {
         this(tcp, port, 50, null);
     }
 
-    /** Listens on {@code bindAddress} (null: the IPv4 wildcard), {@code port}, with {@code backlog}. */
+    /** Listens on {@code bindAddress} (null: {@code ::}, both families), {@code port}, with {@code backlog}. */
     public NetstackServerSocket(Tcp tcp, int port, int backlog, InetAddress bindAddress) throws IOException {
         this(tcp);
         if (port < 0 || port > 0xffff) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         try {
-            bind(new InetSocketAddress(bindAddress == null ? NetstackSocketImpl.anyLocal() : bindAddress, port),
+            bind(new InetSocketAddress(bindAddress == null ? Ipv6Address.ANY.toInetAddress() : bindAddress, port),
                     backlog);
         } catch (IOException | RuntimeException e) {
             try {

@@ -11,7 +11,8 @@ import java.net.Socket;
  * {@code setSoLinger}, {@code setKeepAlive}, buffer sizes, {@code shutdownInput/Output}, addresses and
  * {@code close} work as on a JDK socket. Addresses must be numeric or already resolved: the socket does no
  * name lookup ({@link java.net.UnknownHostException} otherwise). Options the stack lacks (IP_TOS, urgent
- * data inline) throw {@link java.net.SocketException}; {@code getInputStream().available()} is always 0.
+ * data inline) throw {@link java.net.SocketException}. Bound to a wildcard address (as {@code bind(null)}
+ * does), the socket connects from the stack's address towards the peer, of either family.
  */
 public class NetstackSocket extends Socket {
 

@@ -3,6 +3,7 @@ package org.netstack4j.socket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -44,6 +45,8 @@ final class NetstackSocketImpl extends SocketImpl {
     private final Object lock = new Object();
     private volatile TcpSocket connection;
     private volatile TcpListener listener;
+    /** Instead of {@link #listener} when bound to {@code ::}: both families, as a JDK socket there. */
+    private volatile DualStackListener dual;
     private volatile boolean closed;
     private InetSocketAddress bindAddress;
     private InputStream in;
@@ -89,10 +92,15 @@ final class NetstackSocketImpl extends SocketImpl {
         InetSocketAddress local;
         synchronized (lock) {
             ensureOpen();
-            if (connection != null || listener != null) {
+            if (connection != null || listener != null || dual != null) {
                 throw new SocketException("Already connected");
             }
             local = bindAddress;
+        }
+        if (local != null && local.getAddress().isAnyLocalAddress()
+                && local.getAddress().getClass() != remote.getAddress().getClass()) {
+            // bind(null) picks the JDK's wildcard (:: when the JVM has IPv6): it means "any", of either family.
+            local = new InetSocketAddress(anyLocal(remote.getAddress()), local.getPort());
         }
         Duration timeout = timeoutMillis > 0 ? Duration.ofMillis(timeoutMillis) : NO_CONNECT_TIMEOUT;
         TcpSocket s = local == null ? tcp.connect(remote, timeout) : tcp.connect(local, remote, timeout);
@@ -133,7 +141,7 @@ final class NetstackSocketImpl extends SocketImpl {
     protected void bind(InetAddress host, int port) throws IOException {
         synchronized (lock) {
             ensureOpen();
-            if (bindAddress != null || connection != null || listener != null) {
+            if (bindAddress != null || connection != null || listener != null || dual != null) {
                 throw new SocketException("Already bound");
             }
             bindAddress = new InetSocketAddress(host == null ? anyLocal() : host, port);
@@ -149,20 +157,29 @@ final class NetstackSocketImpl extends SocketImpl {
         InetSocketAddress local;
         synchronized (lock) {
             ensureOpen();
-            if (listener != null) {
+            if (listener != null || dual != null) {
                 throw new SocketException("Already listening");
             }
             local = bindAddress != null ? bindAddress : new InetSocketAddress(anyLocal(), 0);
         }
-        TcpListener l = tcp.listen(local, backlog > 0 ? backlog : 50);
+        int queue = backlog > 0 ? backlog : 50;
+        boolean both = local.getAddress() instanceof Inet6Address && local.getAddress().isAnyLocalAddress();
+        TcpListener l = both ? null : tcp.listen(local, queue);
+        DualStackListener d = both ? DualStackListener.open(tcp, local.getPort(), queue) : null;
+        InetSocketAddress bound = both ? d.localAddress() : l.localAddress();
         synchronized (lock) {
             if (closed) {
-                l.close();
+                if (both) {
+                    d.close();
+                } else {
+                    l.close();
+                }
                 throw new SocketException("Socket closed");
             }
             listener = l;
-            address = l.localAddress().getAddress();
-            localport = l.localAddress().getPort();
+            dual = d;
+            address = bound.getAddress();
+            localport = bound.getPort();
         }
     }
 
@@ -172,12 +189,14 @@ final class NetstackSocketImpl extends SocketImpl {
             throw new SocketException("a netstack4j listener accepts into netstack4j sockets only");
         }
         TcpListener l = listener;
-        if (l == null) {
+        DualStackListener d = dual;
+        if (l == null && d == null) {
             ensureOpen();
             throw new SocketException("Socket is not listening");
         }
         int t = soTimeout;
-        TcpSocket c = t > 0 ? l.accept(Duration.ofMillis(t)) : l.accept();
+        Duration timeout = t > 0 ? Duration.ofMillis(t) : null;
+        TcpSocket c = d != null ? d.accept(timeout) : timeout != null ? l.accept(timeout) : l.accept();
         target.attach(c);
     }
 
@@ -203,17 +222,17 @@ final class NetstackSocketImpl extends SocketImpl {
         }
     }
 
-    /** Always 0: the stack's socket does not say how much is buffered, and 0 is a valid answer. */
+    /** What the connection's own stream says can be read without blocking (0 when it cannot tell). */
     @Override
     protected int available() throws IOException {
-        connected();
-        return 0;
+        return connected().inputStream().available();
     }
 
     @Override
     protected void close() throws IOException {
         TcpSocket s;
         TcpListener l;
+        DualStackListener d;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -221,6 +240,7 @@ final class NetstackSocketImpl extends SocketImpl {
             closed = true;
             s = connection;
             l = listener;
+            d = dual;
         }
         IOException failure = null;
         if (s != null) {
@@ -232,6 +252,9 @@ final class NetstackSocketImpl extends SocketImpl {
         }
         if (l != null) {
             l.close();
+        }
+        if (d != null) {
+            d.close();
         }
         if (failure != null) {
             throw failure;
@@ -414,6 +437,10 @@ final class NetstackSocketImpl extends SocketImpl {
         if (l != null) {
             return l.localAddress().getAddress();
         }
+        DualStackListener d = dual;
+        if (d != null) {
+            return d.localAddress().getAddress();
+        }
         return bindAddress != null ? bindAddress.getAddress() : anyLocal();
     }
 
@@ -432,8 +459,14 @@ final class NetstackSocketImpl extends SocketImpl {
         }
     }
 
+    /** The IPv4 wildcard. */
     static InetAddress anyLocal() {
         return Ipv4Address.ANY.toInetAddress();
+    }
+
+    /** The wildcard of {@code like}'s family. */
+    static InetAddress anyLocal(InetAddress like) {
+        return like instanceof Inet6Address ? Ipv6Address.ANY.toInetAddress() : Ipv4Address.ANY.toInetAddress();
     }
 
     /**

@@ -276,4 +276,46 @@ class NetstackSocketTest {
         assertThat(blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
         assertThatThrownBy(server::accept).isInstanceOf(SocketException.class);
     }
+
+    @Test
+    void aServerSocketOnTheUnspecifiedIpv6AddressAcceptsBothFamiliesAsTheJdksDoes() throws Exception {
+        try (ServerSocket server = new NetstackServerSocket(tcpA, 0)) {
+            int port = server.getLocalPort();
+            assertThat(port).isPositive();
+            assertThat(server.getInetAddress().isAnyLocalAddress()).isTrue();
+            SocketFactory factory = new NetstackSocketFactory(tcpB);
+            for (String[] pair : new String[][] {{"10.0.0.1", "10.0.0.2"}, {"fd00::1", "fd00::2"},
+                    {"10.0.0.1", "10.0.0.2"}}) {
+                CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return server.accept();
+                    } catch (java.io.IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                try (Socket s = factory.createSocket(pair[0], port); Socket peer = accepted.get(10, TimeUnit.SECONDS)) {
+                    assertThat(peer.getInetAddress()).isEqualTo(InetAddress.getByName(pair[1]));
+                    assertThat(peer.getLocalAddress()).isEqualTo(InetAddress.getByName(pair[0]));
+                    peer.getOutputStream().write(pair[1].length());
+                    assertThat(s.getInputStream().read()).isEqualTo(pair[1].length());
+                }
+            }
+            // A client bound with bind(null) (the JDK's wildcard, maybe "::") still reaches an IPv4 peer.
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.accept();
+                } catch (java.io.IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Socket s = factory.createSocket()) {
+                s.bind(null);
+                s.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), port), 5000);
+                assertThat(s.getLocalAddress()).isEqualTo(InetAddress.getByName("10.0.0.2"));
+                accepted.get(10, TimeUnit.SECONDS).close();
+            }
+            server.setSoTimeout(100);
+            assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
 }
