@@ -33,6 +33,9 @@ final class HttpService extends TcpService {
     static final int MAX_BODY = 64 * 1024;
     /** A connection idle this long between requests is closed. */
     static final int IDLE_MILLIS = 30_000;
+    /** How long and how much a closing connection drains of what the client still sends. */
+    private static final int LINGER_MILLIS = 2000;
+    private static final long LINGER_BYTES = 1 << 20;
 
     /** The page served at {@code /}. */
     static final byte[] PAGE = ("<!DOCTYPE html>\n<html><head><title>netstack4j</title></head>\n"
@@ -77,12 +80,32 @@ final class HttpService extends TcpService {
                 if (!respond(r, in, out)) {
                     out.flush();
                     socket.shutdownOutput();
+                    lingeringClose(socket, in);
                     return;
                 }
                 out.flush();
             }
         } catch (SocketTimeoutException e) {
             // Idle too long: close without a response, as servers do between requests.
+        }
+    }
+
+    /**
+     * Reads and drops what the client still sends, for a bounded time and amount, before the caller closes:
+     * closing with unread data makes the kernel send RST, which can destroy the response before the client
+     * has read it (RFC 9112 section 9.6).
+     */
+    private static void lingeringClose(Socket socket, InputStream in) {
+        try {
+            socket.setSoTimeout(LINGER_MILLIS);
+            byte[] sink = new byte[8192];
+            long left = LINGER_BYTES;
+            int n;
+            while (left > 0 && (n = in.read(sink)) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // Timed out or reset: the close goes ahead either way.
         }
     }
 
