@@ -137,4 +137,35 @@ class StackHttpTest {
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
     }
+
+    @Test
+    void aHundredVirtualThreadsUseTheEchoServiceAtOnce() throws Exception {
+        NetstackSocketFactory factory = new NetstackSocketFactory(clientTcp);
+        int clients = 100;
+        List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients; i++) {
+                int id = i;
+                results.add(pool.submit(() -> {
+                    try (Socket s = factory.createSocket(id % 2 == 0 ? "10.0.0.1" : "fd00::1", TcpEcho.PORT)) {
+                        s.setSoTimeout(30_000);
+                        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                StandardCharsets.UTF_8));
+                        StringBuilder got = new StringBuilder();
+                        for (int round = 0; round < 3; round++) {
+                            s.getOutputStream().write(("client " + id + " round " + round + "\n")
+                                    .getBytes(StandardCharsets.UTF_8));
+                            got.append(in.readLine()).append(';');
+                        }
+                        return got.toString();
+                    }
+                }));
+            }
+            for (int i = 0; i < clients; i++) {
+                assertThat(results.get(i).get(60, TimeUnit.SECONDS))
+                        .isEqualTo("client " + i + " round 0;client " + i + " round 1;client " + i + " round 2;");
+            }
+        }
+        assertThat(services.services().get(0).accepted()).isEqualTo(clients);
+    }
 }

@@ -32,7 +32,7 @@ class TcpServicesTest {
     }
 
     static ServerSocket loopback() throws IOException {
-        return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        return new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
     }
 
     private Socket connect() throws IOException {
@@ -64,6 +64,32 @@ class TcpServicesTest {
             }
         }
         assertThat(service.accepted()).isEqualTo(3);
+    }
+
+    @Test
+    void twoHundredConcurrentEchoClientsEachGetTheirOwnBytes() throws Exception {
+        service = new TcpEcho(List.of(loopback())).start();
+        int clients = 200;
+        List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients; i++) {
+                byte[] data = new byte[1000 + i];
+                new Random(i).nextBytes(data);
+                results.add(pool.submit(() -> {
+                    try (Socket s = connect()) {
+                        s.getOutputStream().write(data);
+                        s.shutdownOutput();
+                        return s.getInputStream().readAllBytes();
+                    }
+                }));
+            }
+            for (int i = 0; i < clients; i++) {
+                byte[] data = new byte[1000 + i];
+                new Random(i).nextBytes(data);
+                assertThat(results.get(i).get(30, TimeUnit.SECONDS)).as("client %d", i).isEqualTo(data);
+            }
+        }
+        assertThat(service.accepted()).isEqualTo(clients);
     }
 
     @Test
