@@ -107,7 +107,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
         private boolean sack = true;
         private boolean timestamps = true;
         private boolean windowScale = true;
-        private CongestionControl.Factory congestionControl = DefaultCongestionControl.FACTORY;
+        private CongestionControl.Factory congestionControl = CongestionControls.CUBIC;
         private int synQueueLimit = 1024;
         private int defaultBacklog = 128;
         private boolean synCookies = true;
@@ -193,7 +193,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
             return this;
         }
 
-        /** Congestion controller factory (default CUBIC once available, else NewReno). */
+        /** Congestion controller factory (default CUBIC; {@link CongestionControls#NEW_RENO} available). */
         public Builder congestionControl(CongestionControl.Factory f) {
             this.congestionControl = f;
             return this;

@@ -243,6 +243,8 @@ public final class TcpConnection implements TimerHandler {
         } finally {
             if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT) {
                 sender.output(now);
+            } else if (state == TcpState.TIME_WAIT && receiver.ackPending) {
+                sender.sendAckNow(); // the ACK of the FIN that brought us here
             }
         }
     }

@@ -137,7 +137,7 @@ final class TcpSender {
             rtt.sample(Math.max(1, now - synSentAt)); // Karn: only a SYN sent once gives a sample
         }
         c.retries = 0;
-        cc = c.ctx.config.congestionControl().create(c.effMss, 10L * c.effMss);
+        cc = c.ctx.config.congestionControl().create(c.effMss, CongestionControls.initialWindow(c.effMss));
         c.ctx.wheel.cancel(c.rtoTimer);
     }
 
