@@ -1,0 +1,163 @@
+package org.netstack4j.tun.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.netstack4j.link.PacketEndpoint;
+import org.netstack4j.link.PacketEndpointOptions;
+import org.netstack4j.socket.Tcp;
+import org.netstack4j.socket.TcpListener;
+import org.netstack4j.socket.TcpSocket;
+import org.netstack4j.stack.Stack;
+import org.netstack4j.transport.tcp.TcpCounter;
+
+/**
+ * TCP between the kernel's sockets and a userspace stack on a TUN, inside the test JVM's private network
+ * namespace: a kernel client ({@link Socket}) talks to a netstack4j listener, and a netstack4j client to a
+ * kernel {@link ServerSocket}; 1 B and 1 MiB each way over IPv4 and IPv6, checked by SHA-256, closed in order.
+ */
+@RequiresNetAdmin
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class StackKernelTcpTest {
+    private static final int TIMEOUT_MS = 20_000;
+
+    @Test
+    void kernelClientToStackListener() throws Exception {
+        withStack((stack, tcp) -> {
+            for (String peer : new String[] {"10.91.0.2", "fd91::2"}) {
+                for (int size : new int[] {1, 1 << 20}) {
+                    byte[] up = pattern(size, size);
+                    byte[] down = pattern(size, ~size);
+                    try (TcpListener l = tcp.listen(new InetSocketAddress(
+                            InetAddress.getByName(peer.contains(":") ? "::" : "0.0.0.0"), 5001), 8)) {
+                        CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
+                            try (TcpSocket s = l.accept(Duration.ofMillis(TIMEOUT_MS))) {
+                                s.readTimeout(Duration.ofMillis(TIMEOUT_MS));
+                                byte[] got = readAll(s.inputStream());
+                                s.outputStream().write(down);
+                                s.shutdownOutput();
+                                return got;
+                            } catch (Exception e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
+                        try (Socket k = new Socket()) {
+                            k.setSoTimeout(TIMEOUT_MS);
+                            k.connect(new InetSocketAddress(InetAddress.getByName(peer), 5001), TIMEOUT_MS);
+                            k.getOutputStream().write(up);
+                            k.shutdownOutput();
+                            byte[] got = readAll(k.getInputStream());
+                            assertThat(sha256(got)).as("%s %d bytes stack -> kernel", peer, size)
+                                    .isEqualTo(sha256(down));
+                        }
+                        byte[] atStack = served.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                        assertThat(sha256(atStack)).as("%s %d bytes kernel -> stack", peer, size)
+                                .isEqualTo(sha256(up));
+                    }
+                }
+            }
+            System.out.println("TCP counters after kernel client: " + tcp.protocol().counters());
+            assertThat(tcp.protocol().counters().get(TcpCounter.DROP_BAD_CHECKSUM)).isZero();
+            assertThat(tcp.protocol().counters().get(TcpCounter.DROP_MALFORMED)).isZero();
+        });
+    }
+
+    @Test
+    void stackClientToKernelServer() throws Exception {
+        withStack((stack, tcp) -> {
+            for (String kernelAddress : new String[] {"10.91.0.1", "fd91::1"}) {
+                for (int size : new int[] {1, 1 << 20}) {
+                    byte[] up = pattern(size, size * 3L);
+                    byte[] down = pattern(size, size * 5L);
+                    try (ServerSocket server = new ServerSocket()) {
+                        server.bind(new InetSocketAddress(InetAddress.getByName(kernelAddress), 0));
+                        server.setSoTimeout(TIMEOUT_MS);
+                        CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
+                            try (Socket s = server.accept()) {
+                                s.setSoTimeout(TIMEOUT_MS);
+                                byte[] got = readAll(s.getInputStream());
+                                s.getOutputStream().write(down);
+                                s.shutdownOutput();
+                                return got;
+                            } catch (Exception e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
+                        try (TcpSocket c = tcp.connect(new InetSocketAddress(InetAddress.getByName(kernelAddress),
+                                server.getLocalPort()), Duration.ofMillis(TIMEOUT_MS))) {
+                            c.readTimeout(Duration.ofMillis(TIMEOUT_MS));
+                            c.outputStream().write(up);
+                            c.shutdownOutput();
+                            byte[] got = readAll(c.inputStream());
+                            assertThat(sha256(got)).as("%s %d bytes kernel -> stack", kernelAddress, size)
+                                    .isEqualTo(sha256(down));
+                        }
+                        byte[] atKernel = served.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                        assertThat(sha256(atKernel)).as("%s %d bytes stack -> kernel", kernelAddress, size)
+                                .isEqualTo(sha256(up));
+                    }
+                }
+            }
+            System.out.println("TCP counters after kernel server: " + tcp.protocol().counters());
+        });
+    }
+
+    private interface StackBody {
+        void run(Stack stack, Tcp tcp) throws Exception;
+    }
+
+    private static void withStack(StackBody body) throws Exception {
+        String name = TestSupport.uniqueName("st");
+        try (TunDevice dev = TunDevice.open(TunOptions.tun(name))) {
+            TestSupport.run(10, "ip", "link", "set", dev.name(), "mtu", "1500", "up");
+            TestSupport.run(10, "ip", "addr", "add", "10.91.0.1/24", "dev", dev.name());
+            TestSupport.run(10, "ip", "-6", "addr", "add", "fd91::1/64", "dev", dev.name(), "nodad");
+            Stack stack = Stack.builder().shards(2).build();
+            try {
+                var nic = stack.createNic(1, PacketEndpoint.create(
+                        PacketEndpointOptions.builder().channels(dev.queues()).mtu(1500).build()));
+                nic.addAddress("10.91.0.2/24");
+                nic.addAddress("fd91::2/64");
+                body.run(stack, Tcp.attach(stack));
+            } finally {
+                stack.close();
+                assertThat(stack.awaitTermination(Duration.ofSeconds(10))).isTrue();
+            }
+        }
+    }
+
+    static byte[] pattern(int length, long seed) {
+        byte[] d = new byte[length];
+        new Random(seed).nextBytes(d);
+        return d;
+    }
+
+    static byte[] sha256(byte[] d) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(d);
+    }
+
+    static byte[] readAll(InputStream in) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        for (int i = 0; i < 1_000_000; i++) {
+            int n = in.read(buf);
+            if (n < 0) {
+                break;
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
