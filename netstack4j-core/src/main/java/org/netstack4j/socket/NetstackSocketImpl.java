@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import org.netstack4j.transport.tcp.TcpConfig;
 import org.netstack4j.wire.Ipv4Address;
 import org.netstack4j.wire.Ipv6Address;
 
@@ -33,6 +34,8 @@ final class NetstackSocketImpl extends SocketImpl {
     static final Duration NO_CONNECT_TIMEOUT = Duration.ofDays(1);
     /** What SO_SNDBUF and SO_RCVBUF report before a size is set (the stack's configured default applies). */
     static final int NOMINAL_BUFFER = 64 * 1024;
+    /** Smallest buffer passed to the stack; smaller requests are raised to it, as kernels do. */
+    static final int MIN_BUFFER = 1024;
 
     private static final Set<SocketOption<?>> CLIENT_OPTIONS = Set.of(StandardSocketOptions.TCP_NODELAY,
             StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_SNDBUF,
@@ -90,12 +93,16 @@ final class NetstackSocketImpl extends SocketImpl {
         }
         InetSocketAddress remote = resolved(isa);
         InetSocketAddress local;
+        int snd;
+        int rcv;
         synchronized (lock) {
             ensureOpen();
             if (connection != null || listener != null || dual != null) {
                 throw new SocketException("Already connected");
             }
             local = bindAddress;
+            snd = sendBuffer;
+            rcv = receiveBuffer;
         }
         if (local != null && local.getAddress().isAnyLocalAddress()
                 && local.getAddress().getClass() != remote.getAddress().getClass()) {
@@ -103,7 +110,16 @@ final class NetstackSocketImpl extends SocketImpl {
             local = new InetSocketAddress(anyLocal(remote.getAddress()), local.getPort());
         }
         Duration timeout = timeoutMillis > 0 ? Duration.ofMillis(timeoutMillis) : NO_CONNECT_TIMEOUT;
-        TcpSocket s = local == null ? tcp.connect(remote, timeout) : tcp.connect(local, remote, timeout);
+        TcpSocket s;
+        if (snd > 0 || rcv > 0) {
+            // Sizes set before connecting go into the handshake: the receive buffer decides the window scale.
+            TcpConfig config = tcp.protocol().config();
+            s = tcp.connect(local != null ? local : new InetSocketAddress(anyLocal(remote.getAddress()), 0), remote,
+                    timeout, Math.max(MIN_BUFFER, snd > 0 ? snd : config.sendBufferSize()),
+                    Math.max(MIN_BUFFER, rcv > 0 ? rcv : config.receiveBufferSize()));
+        } else {
+            s = local == null ? tcp.connect(remote, timeout) : tcp.connect(local, remote, timeout);
+        }
         attach(s);
     }
 
