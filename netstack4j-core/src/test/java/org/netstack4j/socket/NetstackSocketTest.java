@@ -241,6 +241,11 @@ class NetstackSocketTest {
         assertThatThrownBy(() -> s.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 7999), 2000))
                 .isInstanceOf(ConnectException.class);
         assertThat(s.isClosed()).as("a failed connect closes the socket, as java.net.Socket says").isTrue();
+        // Nobody has 10.0.0.99: the handshake cannot finish, and the connect timeout ends the wait.
+        Socket silent = factory.createSocket();
+        assertThatThrownBy(() -> silent.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.99"), 80), 300))
+                .isInstanceOf(SocketTimeoutException.class);
+        assertThat(silent.isClosed()).isTrue();
     }
 
     @Test
