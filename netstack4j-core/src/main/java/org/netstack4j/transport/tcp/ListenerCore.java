@@ -114,6 +114,16 @@ public final class ListenerCore {
         }
     }
 
+    /** The next established connection if one is queued, else null (never blocks). */
+    public TcpConnection poll() {
+        lock.lock();
+        try {
+            return queue.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Closes: wakes waiting accepts and returns the queued connections (to be reset). */
     List<TcpConnection> close() {
         lock.lock();

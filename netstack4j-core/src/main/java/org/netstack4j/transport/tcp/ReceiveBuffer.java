@@ -206,6 +206,16 @@ public final class ReceiveBuffer {
         }
     }
 
+    /** Whether the application closed the socket (nobody will read). */
+    boolean isClosedByApp() {
+        lock.lock();
+        try {
+            return closedByApp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The application closed the socket: discards data, blocked and later reads throw. */
     public void closeByApp() {
         lock.lock();

@@ -44,6 +44,9 @@ public final class SendBuffer {
      * @return bytes appended (at least one)
      */
     public int write(byte[] b, int offset, int length, long deadline) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
         lock.lock();
         try {
             while (true) {
@@ -59,6 +62,9 @@ public final class SendBuffer {
                     if (!ring.ensure(head, tail, tail + n)) {
                         n = (int) Math.min(n, ring.allocated() - (tail - head));
                         if (n <= 0) {
+                            if (deadline == NO_WAIT) {
+                                return 0;
+                            }
                             awaitChange(deadline);
                             continue;
                         }
@@ -67,12 +73,22 @@ public final class SendBuffer {
                     tail += n;
                     return n;
                 }
+                if (deadline == NO_WAIT) {
+                    return 0;
+                }
                 awaitChange(deadline);
             }
         } finally {
             lock.unlock();
         }
     }
+
+    /** Appends what fits now without blocking; 0 when the buffer is full. */
+    public int tryWrite(byte[] b, int offset, int length) throws IOException {
+        return write(b, offset, length, NO_WAIT);
+    }
+
+    private static final long NO_WAIT = Long.MIN_VALUE;
 
     private void awaitChange(long deadline) throws IOException {
         try {

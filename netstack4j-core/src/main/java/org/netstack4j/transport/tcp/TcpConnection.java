@@ -354,7 +354,12 @@ public final class TcpConnection implements TimerHandler {
         }
         if (finOffset >= 0 && sender.finAcked()) {
             switch (state) {
-                case FIN_WAIT_1 -> state = TcpState.FIN_WAIT_2;
+                case FIN_WAIT_1 -> {
+                    state = TcpState.FIN_WAIT_2;
+                    if (rcv.isClosedByApp()) {
+                        ctx.wheel.schedule(rtoTimer, now + ctx.config.msl2Nanos());
+                    }
+                }
                 case CLOSING -> {
                     enterTimeWait(now);
                     return;
@@ -428,8 +433,10 @@ public final class TcpConnection implements TimerHandler {
             if (timer == rtoTimer) {
                 if (state == TcpState.TIME_WAIT) {
                     terminate();
-                } else if (state == TcpState.FIN_WAIT_2 && sender.finAcked()) {
-                    terminate(); // the peer never closed: give up after 2 MSL like Linux's tcp_fin_timeout
+                } else if (state == TcpState.FIN_WAIT_2) {
+                    if (rcv.isClosedByApp()) {
+                        terminate(); // orphaned and the peer never closed: give up, like Linux's tcp_fin_timeout
+                    }
                 } else {
                     sender.retransmitTimeout(now);
                 }
@@ -566,11 +573,8 @@ public final class TcpConnection implements TimerHandler {
             return;
         }
         if (finOffset < 0 && snd.isShut()) {
-            if (state == TcpState.SYN_SENT) {
-                terminate();
-                return;
-            }
-            if (state != TcpState.SYN_RECEIVED) {
+            // Before the handshake ends the FIN waits: established() wakes us again.
+            if (state != TcpState.SYN_RECEIVED && state != TcpState.SYN_SENT) {
                 finOffset = snd.tail();
                 if (state == TcpState.ESTABLISHED) {
                     state = TcpState.FIN_WAIT_1;

@@ -58,17 +58,8 @@ public final class TcpProtocol implements TransportProtocolHandler {
     public TcpProtocol(TcpConfig config) {
         this.config = config;
         SecureRandom r = new SecureRandom();
-        IsnGenerator g;
-        SynCookies k;
-        try {
-            g = new IsnGenerator(r.nextLong(), r.nextLong());
-            k = new SynCookies(r.nextLong(), r.nextLong(), 64_000_000_000L);
-        } catch (UnsupportedOperationException e) {
-            g = null; // INTERIM until the keyed generators land
-            k = null;
-        }
-        this.isnGenerator = g;
-        this.cookies = k;
+        this.isnGenerator = new IsnGenerator(r.nextLong(), r.nextLong());
+        this.cookies = new SynCookies(r.nextLong(), r.nextLong(), 64_000_000_000L);
     }
 
     @Override
@@ -190,7 +181,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
                 passiveOpen(sh, l, seg, ipVersion, dstHigh, dstLow, dstPort, srcHigh, srcLow, srcPort, now);
                 return;
             }
-            if (seg.has(ACK) && !seg.has(SYN) && config.synCookies() && cookies != null
+            if (seg.has(ACK) && !seg.has(SYN) && config.synCookies()
                     && cookieAck(sh, l, seg, ipVersion, dstHigh, dstLow, dstPort, srcHigh, srcLow, srcPort, now)) {
                 return;
             }
@@ -238,7 +229,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
             return;
         }
         if (l.synQueue.get() >= config.synQueueLimit()) {
-            if (config.synCookies() && cookies != null) {
+            if (config.synCookies()) {
                 sendCookie(sh, syn, version, lh, ll, lp, rh, rl, rp, path, now);
             } else {
                 counters.increment(TcpCounter.DROP_LISTEN_OVERFLOW);
@@ -253,9 +244,6 @@ public final class TcpProtocol implements TransportProtocolHandler {
     }
 
     private int isn(int version, long lh, long ll, int lp, long rh, long rl, int rp, long now) {
-        if (isnGenerator == null) {
-            return (int) (now / 4000) + java.util.concurrent.ThreadLocalRandom.current().nextInt(); // INTERIM
-        }
         return isnGenerator.isn(lh, ll, lp, rh, rl, rp, now);
     }
 

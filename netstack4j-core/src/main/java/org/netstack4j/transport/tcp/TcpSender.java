@@ -116,7 +116,9 @@ final class TcpSender {
     }
 
     void sendAckNow() {
-        emit(c.sndNxt, ACK, 0, 0, 0, c.ctx.now());
+        // SND.MAX, not SND.NXT: after a timeout pulled SND.NXT back, the peer may already hold more, and an ACK
+        // with an old sequence number would be outside its window and dropped (both sides stuck re-ACKing).
+        emit(c.sndMax, ACK, 0, 0, 0, c.ctx.now());
     }
 
     void sendKeepalive() {

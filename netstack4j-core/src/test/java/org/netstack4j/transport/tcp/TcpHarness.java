@@ -33,6 +33,8 @@ final class TcpHarness {
     final ManualClock clock = new ManualClock(1_000_000_000L);
     final TimerWheel wheel = new TimerWheel(1_000_000L, 1024, clock.nanoTime());
     final List<Seg> out = new ArrayList<>();
+    /** The GSO size of each captured segment (0: a plain segment). */
+    final List<Integer> gso = new ArrayList<>();
     final TcpCounters counters = new TcpCounters();
     final AtomicLong memory = new AtomicLong();
     final TcpShardContext ctx;
@@ -42,7 +44,7 @@ final class TcpHarness {
     int peerTs = 777;
 
     TcpHarness(TcpConfig config) {
-        SegmentSink sink = (conn, seq, ack, flags, window, options, data, off, len, gso) -> {
+        SegmentSink sink = (conn, seq, ack, flags, window, options, data, off, len, gsoSize) -> {
             TcpOptions copy = new TcpOptions();
             if (options != null) {
                 copy.copyFrom(options);
@@ -52,13 +54,17 @@ final class TcpHarness {
                 data.copy(off, p, 0, len);
             }
             out.add(new Seg(seq, ack, flags, window, copy, p));
+            gso.add(gsoSize);
             return true;
         };
         ctx = new TcpShardContext(config, counters, sink, wheel, clock::nanoTime, Runnable::run, memory);
     }
 
     TcpConnection newConnection(int mtu, int sendBuffer, int receiveBuffer) {
-        TransportHost.Path path = new TransportHost.Path(1, 4, 0, LOCAL, mtu, 0, false);
+        return newConnection(new TransportHost.Path(1, 4, 0, LOCAL, mtu, 0, false), sendBuffer, receiveBuffer);
+    }
+
+    TcpConnection newConnection(TransportHost.Path path, int sendBuffer, int receiveBuffer) {
         c = new TcpConnection(ctx, 4, 0, LOCAL, 40000, 0, REMOTE, 80, path, sendBuffer, receiveBuffer);
         ctx.table.put(c);
         return c;
@@ -77,6 +83,10 @@ final class TcpHarness {
      */
     Seg established() {
         open();
+        return finishHandshake();
+    }
+
+    Seg finishHandshake() {
         TcpSegment s = segment(peerSeq, 1001, TcpHeader.SYN | TcpHeader.ACK, 65535, 0);
         s.options.setMss(1460).setWindowScale(7).setSackPermitted(true).setTimestamps(peerTs, last().options().tsVal());
         c.segmentArrived(s, clock.nanoTime());
@@ -146,6 +156,7 @@ final class TcpHarness {
     List<Seg> take() {
         List<Seg> l = new ArrayList<>(out);
         out.clear();
+        gso.clear();
         return l;
     }
 }

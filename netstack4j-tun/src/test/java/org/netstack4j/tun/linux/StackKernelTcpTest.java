@@ -114,6 +114,91 @@ class StackKernelTcpTest {
         });
     }
 
+    /**
+     * A large transfer each way over IPv4 (kernel client to stack listener, then stack client to kernel server),
+     * streamed and hashed on the fly; prints the rate (not asserted: the machine is shared).
+     */
+    @Test
+    void largeTransfersBothWays() throws Exception {
+        long size = Long.getLong("netstack4j.tcp.bigTransfer", 256L << 20);
+        withStack((stack, tcp) -> {
+            try (TcpListener l = tcp.listen(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5002), 8)) {
+                CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
+                    try (TcpSocket s = l.accept(Duration.ofMillis(TIMEOUT_MS))) {
+                        s.readTimeout(Duration.ofMillis(TIMEOUT_MS));
+                        return drainHashing(s.inputStream());
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                long t0 = System.nanoTime();
+                byte[] sent;
+                try (Socket k = new Socket()) {
+                    k.setSoTimeout(TIMEOUT_MS);
+                    k.connect(new InetSocketAddress(InetAddress.getByName("10.91.0.2"), 5002), TIMEOUT_MS);
+                    sent = sendHashing(k.getOutputStream(), size, 11);
+                    k.shutdownOutput();
+                    assertThat(k.getInputStream().read()).isEqualTo(-1);
+                }
+                assertThat(served.get(120, TimeUnit.SECONDS)).as("kernel -> stack %d bytes", size).isEqualTo(sent);
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("kernel -> stack: %d MiB in %.2f s = %.2f Gbit/s%n", size >> 20, s, size * 8 / s / 1e9);
+            }
+            try (ServerSocket server = new ServerSocket()) {
+                server.bind(new InetSocketAddress(InetAddress.getByName("10.91.0.1"), 0));
+                server.setSoTimeout(TIMEOUT_MS);
+                CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
+                    try (Socket k = server.accept()) {
+                        k.setSoTimeout(TIMEOUT_MS);
+                        return drainHashing(k.getInputStream());
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                long t0 = System.nanoTime();
+                byte[] sent;
+                try (TcpSocket c = tcp.connect(new InetSocketAddress(InetAddress.getByName("10.91.0.1"),
+                        server.getLocalPort()), Duration.ofMillis(TIMEOUT_MS))) {
+                    sent = sendHashing(c.outputStream(), size, 12);
+                    c.shutdownOutput();
+                    c.readTimeout(Duration.ofMillis(TIMEOUT_MS));
+                    assertThat(c.inputStream().read()).isEqualTo(-1);
+                }
+                assertThat(served.get(120, TimeUnit.SECONDS)).as("stack -> kernel %d bytes", size).isEqualTo(sent);
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("stack -> kernel: %d MiB in %.2f s = %.2f Gbit/s%n", size >> 20, s, size * 8 / s / 1e9);
+            }
+            System.out.println("TCP counters after large transfers: " + tcp.protocol().counters());
+        });
+    }
+
+    private static byte[] sendHashing(java.io.OutputStream out, long size, long seed) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] chunk = new byte[256 * 1024];
+        Random r = new Random(seed);
+        for (long done = 0; done < size; ) {
+            r.nextBytes(chunk);
+            int n = (int) Math.min(chunk.length, size - done);
+            md.update(chunk, 0, n);
+            out.write(chunk, 0, n);
+            done += n;
+        }
+        return md.digest();
+    }
+
+    private static byte[] drainHashing(InputStream in) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[256 * 1024];
+        for (long i = 0; i < 100_000_000L; i++) {
+            int n = in.read(buf);
+            if (n < 0) {
+                break;
+            }
+            md.update(buf, 0, n);
+        }
+        return md.digest();
+    }
+
     private interface StackBody {
         void run(Stack stack, Tcp tcp) throws Exception;
     }
