@@ -196,6 +196,35 @@ class TcpSocketTest {
     }
 
     @Test
+    void closingTheStackFailsBlockedReadsAndAccepts() throws Exception {
+        TcpListener l = tcpB.listen(at("0.0.0.0", 8083), 4);
+        TcpSocket c = tcpA.connect(at("10.0.0.2", 8083), WAIT);
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                c.read(new byte[1], 0, 1);
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        l.accept(WAIT);
+        CompletableFuture<Throwable> acceptor = CompletableFuture.supplyAsync(() -> {
+            try {
+                l.accept();
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        Thread.sleep(100);
+        a.close();
+        b.close();
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
+        assertThat(acceptor.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
+        assertThatThrownBy(() -> tcpA.connect(at("10.0.0.2", 8083), WAIT)).isInstanceOf(SocketException.class);
+    }
+
+    @Test
     void lingerZeroResetsThePeer() throws Exception {
         try (TcpListener l = tcpB.listen(at("0.0.0.0", 8082), 4);
              TcpSocket c = tcpA.connect(at("10.0.0.2", 8082), WAIT);

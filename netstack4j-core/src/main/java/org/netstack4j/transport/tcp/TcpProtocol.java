@@ -36,6 +36,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
     private final ConcurrentHashMap<Integer, ListenerCore> listeners = new ConcurrentHashMap<>();
     private final IsnGenerator isnGenerator;
     private final SynCookies cookies;
+    /** Connections the application may hold (opened, not yet gone), to fail their calls when the stack closes. */
+    private final java.util.Set<TcpConnection> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stackClosed;
     private TransportHost host;
     private Shard[] shards;
 
@@ -100,7 +103,21 @@ public final class TcpProtocol implements TransportProtocolHandler {
         return n;
     }
 
+    @Override
+    public void stackClosed() {
+        stackClosed = true;
+        for (ListenerCore l : listeners.values()) {
+            l.close();
+        }
+        java.net.SocketException e = new java.net.SocketException("stack closed");
+        for (TcpConnection c : live) {
+            c.failFromOutside(e);
+        }
+        live.clear();
+    }
+
     private void gone(TcpConnection c) {
+        live.remove(c);
         if (c.ownsPort) {
             ports.release(c.ipVersion, c.localPort);
         }
@@ -115,7 +132,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
             Shard sh = shards[current == null ? 0 : current.index()];
             input(sh, ipVersion, packet);
         } catch (RuntimeException e) {
-            counters.increment(TcpCounter.DROP_MALFORMED); // never let a bug stop the shard loop
+            counters.increment(TcpCounter.INTERNAL_ERRORS); // never let a bug stop the shard loop
         }
         packet.release();
         return true; // TCP answers closed ports with RST, not ICMP
@@ -240,6 +257,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         TcpConnection c = new TcpConnection(sh.ctx, version, lh, ll, lp, rh, rl, rp, path, config.sendBufferSize(),
                 config.receiveBufferSize());
         sh.ctx.table.put(c);
+        live.add(c);
         c.accept(l, syn, isn(version, lh, ll, lp, rh, rl, rp, now), now);
     }
 
@@ -298,6 +316,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         TcpConnection c = new TcpConnection(sh.ctx, version, lh, ll, lp, rh, rl, rp, path, config.sendBufferSize(),
                 config.receiveBufferSize());
         sh.ctx.table.put(c);
+        live.add(c);
         c.fromCookie(l, seg, mss, now);
         return true;
     }
@@ -310,6 +329,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
      * @throws BindException when the port is in use
      */
     public ListenerCore listen(int version, long high, long low, int port, int backlog) throws BindException {
+        if (stackClosed) {
+            throw new BindException("stack closed");
+        }
         if (port == 0) {
             port = ports.allocate(version);
             if (port < 0) {
@@ -340,6 +362,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
     public TcpConnection connect(int version, long localHigh, long localLow, int localPort, long remoteHigh,
                                  long remoteLow, int remotePort, int sendBufferSize, int receiveBufferSize)
             throws IOException {
+        if (stackClosed) {
+            throw new java.net.SocketException("stack closed");
+        }
         TransportHost.Path path = pathTo(version, remoteHigh, remoteLow);
         if (path == null) {
             throw new NoRouteToHostException("no route to host");
@@ -364,6 +389,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         TcpConnection c = new TcpConnection(sh.ctx, version, localHigh, localLow, port, remoteHigh, remoteLow,
                 remotePort, path, sendBufferSize, receiveBufferSize);
         c.ownsPort = true;
+        live.add(c);
         long lh = localHigh;
         long ll = localLow;
         int lp = port;

@@ -110,7 +110,11 @@ final class TcpSender {
         emit(seq, RST, 0, 0, 0, c.ctx.now());
     }
 
+    /** A challenge ACK (RFC 5961), at most {@link TcpShardContext#CHALLENGE_ACKS_PER_SECOND} per shard (§7). */
     void challengeAck() {
+        if (!c.ctx.challengeAllowed(c.ctx.now())) {
+            return;
+        }
         c.ctx.count(TcpCounter.CHALLENGE_ACKS);
         c.receiver.ackNow();
     }
