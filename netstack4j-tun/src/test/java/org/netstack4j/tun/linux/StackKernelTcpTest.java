@@ -120,7 +120,31 @@ class StackKernelTcpTest {
      */
     @Test
     void largeTransfersBothWays() throws Exception {
+        largeTransfers(false);
+    }
+
+    /**
+     * The same over a TUN with the virtio-net header and TCP offloads: the kernel hands the stack coalesced
+     * super-packets with partial checksums, and the stack sends GSO super-segments (checksums left partial).
+     */
+    @Test
+    void largeTransfersBothWaysWithOffloads() throws Exception {
+        largeTransfers(true);
+    }
+
+    private static void largeTransfers(boolean offloads) throws Exception {
         long size = Long.getLong("netstack4j.tcp.bigTransfer", 256L << 20);
+        withOffloads = offloads;
+        try {
+            largeTransfersBody(size);
+        } finally {
+            withOffloads = false;
+        }
+    }
+
+    private static volatile boolean withOffloads;
+
+    private static void largeTransfersBody(long size) throws Exception {
         withStack((stack, tcp) -> {
             try (TcpListener l = tcp.listen(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 5002), 8)) {
                 CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
@@ -142,7 +166,7 @@ class StackKernelTcpTest {
                 }
                 assertThat(served.get(120, TimeUnit.SECONDS)).as("kernel -> stack %d bytes", size).isEqualTo(sent);
                 double s = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("kernel -> stack: %d MiB in %.2f s = %.2f Gbit/s%n", size >> 20, s, size * 8 / s / 1e9);
+                System.out.printf((withOffloads ? "offloads " : "") + "kernel -> stack: %d MiB in %.2f s = %.2f Gbit/s%n", size >> 20, s, size * 8 / s / 1e9);
             }
             try (ServerSocket server = new ServerSocket()) {
                 server.bind(new InetSocketAddress(InetAddress.getByName("10.91.0.1"), 0));
@@ -166,7 +190,7 @@ class StackKernelTcpTest {
                 }
                 assertThat(served.get(120, TimeUnit.SECONDS)).as("stack -> kernel %d bytes", size).isEqualTo(sent);
                 double s = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("stack -> kernel: %d MiB in %.2f s = %.2f Gbit/s%n", size >> 20, s, size * 8 / s / 1e9);
+                System.out.printf((withOffloads ? "offloads " : "") + "stack -> kernel: %d MiB in %.2f s = %.2f Gbit/s%n", size >> 20, s, size * 8 / s / 1e9);
             }
             System.out.println("TCP counters after large transfers: " + tcp.protocol().counters());
         });
@@ -323,7 +347,11 @@ class StackKernelTcpTest {
     private static void withStack(StackBody body) throws Exception {
         String name = TestSupport.uniqueName("st");
         deviceName = name;
-        try (TunDevice dev = TunDevice.open(TunOptions.tun(name))) {
+        TunOptions options = TunOptions.tun(name);
+        if (withOffloads) {
+            options = options.withOffloads(TunOffload.tcp()).withDeliverSuperPackets(true);
+        }
+        try (TunDevice dev = TunDevice.open(options)) {
             TestSupport.run(10, "ip", "link", "set", dev.name(), "mtu", "1500", "up");
             TestSupport.run(10, "ip", "addr", "add", "10.91.0.1/24", "dev", dev.name());
             TestSupport.run(10, "ip", "-6", "addr", "add", "fd91::1/64", "dev", dev.name(), "nodad");
@@ -334,8 +362,8 @@ class StackKernelTcpTest {
                 if (r != null) {
                     channels.replaceAll(ch -> new LossyChannel(ch, r));
                 }
-                var nic = stack.createNic(1, PacketEndpoint.create(
-                        PacketEndpointOptions.builder().channels(channels).mtu(1500).build()));
+                var nic = stack.createNic(1, PacketEndpoint.create(PacketEndpointOptions.builder().channels(channels)
+                        .mtu(1500).softwareGso(withOffloads).txChecksumOffload(withOffloads).build()));
                 nic.addAddress("10.91.0.2/24");
                 nic.addAddress("fd91::2/64");
                 body.run(stack, Tcp.attach(stack));
