@@ -277,6 +277,31 @@ class TcpSocketTest {
         assertThat(tcpA.protocol().counters().get(TcpCounter.CONNECTIONS_RESET)).isZero();
     }
 
+    /** Heap per idle established connection (both ends counted: each end is one connection), printed and bounded. */
+    @Test
+    void tenThousandIdleConnectionsFitInLittleHeap() throws Exception {
+        int n = 10_000;
+        java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = mem.getHeapMemoryUsage().getUsed();
+        java.util.List<TcpSocket> open = new java.util.ArrayList<>();
+        try (TcpListener l = tcpB.listen(at("0.0.0.0", 9000), 16384)) {
+            for (int i = 0; i < n; i++) {
+                open.add(tcpA.connect(at("10.0.0.2", 9000), WAIT));
+                open.add(l.accept(WAIT));
+            }
+            System.gc();
+            long after = mem.getHeapMemoryUsage().getUsed();
+            long perConnection = (after - before) / (2L * n);
+            System.out.printf("%d idle connections (both ends): %d bytes of heap per connection%n", 2 * n,
+                    perConnection);
+            assertThat(perConnection).isLessThan(8192);
+            for (TcpSocket s : open) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void lingerZeroResetsThePeer() throws Exception {
         try (TcpListener l = tcpB.listen(at("0.0.0.0", 8082), 4);
