@@ -196,6 +196,113 @@ class TcpSocketTest {
     }
 
     @Test
+    void closingTheStackFailsBlockedReadsAndAccepts() throws Exception {
+        TcpListener l = tcpB.listen(at("0.0.0.0", 8083), 4);
+        TcpSocket c = tcpA.connect(at("10.0.0.2", 8083), WAIT);
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                c.read(new byte[1], 0, 1);
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        l.accept(WAIT);
+        CompletableFuture<Throwable> acceptor = CompletableFuture.supplyAsync(() -> {
+            try {
+                l.accept();
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        Thread.sleep(100);
+        a.close();
+        b.close();
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
+        assertThat(acceptor.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
+        assertThatThrownBy(() -> tcpA.connect(at("10.0.0.2", 8083), WAIT)).isInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void twoThousandConcurrentConnectionsFromVirtualThreadsEchoAndClose() throws Exception {
+        int n = 2000;
+        try (TcpListener l = tcpB.listen(at("0.0.0.0", 7), 4096);
+             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            executor.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    TcpSocket s = l.accept(WAIT);
+                    executor.submit(() -> {
+                        try (s) {
+                            s.readTimeout(WAIT);
+                            byte[] buf = new byte[4096];
+                            for (int k = 0; k < 1000; k++) {
+                                int r = s.read(buf, 0, buf.length);
+                                if (r < 0) {
+                                    break;
+                                }
+                                s.write(buf, 0, r);
+                            }
+                        }
+                        return null;
+                    });
+                }
+                return null;
+            });
+            java.util.List<java.util.concurrent.Future<Boolean>> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                clients.add(executor.submit(() -> {
+                    byte[] msg = pattern(1000 + id % 3000, id);
+                    try (TcpSocket c = tcpA.connect(at("10.0.0.2", 7), WAIT)) {
+                        c.readTimeout(WAIT);
+                        c.write(msg, 0, msg.length);
+                        c.shutdownOutput();
+                        byte[] back = readAll(c.inputStream(), msg.length);
+                        return java.util.Arrays.equals(back, msg);
+                    }
+                }));
+            }
+            for (var f : clients) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (tcpA.protocol().connectionCount() + tcpB.protocol().connectionCount() > 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(tcpA.protocol().connectionCount() + tcpB.protocol().connectionCount()).isZero();
+        assertThat(tcpA.protocol().counters().get(TcpCounter.ESTABLISHED)).isEqualTo(n);
+        assertThat(tcpA.protocol().counters().get(TcpCounter.CONNECTIONS_RESET)).isZero();
+    }
+
+    /** Heap per idle established connection (both ends counted: each end is one connection), printed and bounded. */
+    @Test
+    void tenThousandIdleConnectionsFitInLittleHeap() throws Exception {
+        int n = 10_000;
+        java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = mem.getHeapMemoryUsage().getUsed();
+        java.util.List<TcpSocket> open = new java.util.ArrayList<>();
+        try (TcpListener l = tcpB.listen(at("0.0.0.0", 9000), 16384)) {
+            for (int i = 0; i < n; i++) {
+                open.add(tcpA.connect(at("10.0.0.2", 9000), WAIT));
+                open.add(l.accept(WAIT));
+            }
+            System.gc();
+            long after = mem.getHeapMemoryUsage().getUsed();
+            long perConnection = (after - before) / (2L * n);
+            System.out.printf("%d idle connections (both ends): %d bytes of heap per connection%n", 2 * n,
+                    perConnection);
+            assertThat(perConnection).isLessThan(8192);
+            for (TcpSocket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void lingerZeroResetsThePeer() throws Exception {
         try (TcpListener l = tcpB.listen(at("0.0.0.0", 8082), 4);
              TcpSocket c = tcpA.connect(at("10.0.0.2", 8082), WAIT);

@@ -447,6 +447,7 @@ public final class TcpConnection implements TimerHandler {
             }
         } catch (RuntimeException e) {
             // Never let one connection's bug stop the shard's wheel: drop the connection.
+            ctx.count(TcpCounter.INTERNAL_ERRORS);
             abort();
         }
     }
@@ -503,6 +504,13 @@ public final class TcpConnection implements TimerHandler {
         snd.fail(e);
         rcv.failNow(e);
         terminate();
+    }
+
+    /** The stack closed: fails the application's calls from the closing thread (the shard is stopping). */
+    void failFromOutside(IOException e) {
+        established.completeExceptionally(e);
+        snd.fail(e);
+        rcv.failNow(e);
     }
 
     /** Aborts with RST (linger 0, listener closed, internal error). */

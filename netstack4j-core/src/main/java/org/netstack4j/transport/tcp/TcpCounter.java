@@ -63,5 +63,7 @@ public enum TcpCounter {
     /** Out-of-order segments held for reassembly. */
     OUT_OF_ORDER,
     /** Duplicate (already received) data segments. */
-    DUPLICATE_SEGMENTS
+    DUPLICATE_SEGMENTS,
+    /** Bugs caught on the shard (a segment or timer that threw); must stay 0. */
+    INTERNAL_ERRORS
 }

@@ -36,6 +36,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
     private final ConcurrentHashMap<Integer, ListenerCore> listeners = new ConcurrentHashMap<>();
     private final IsnGenerator isnGenerator;
     private final SynCookies cookies;
+    /** Connections the application may hold (opened, not yet gone), to fail their calls when the stack closes. */
+    private final java.util.Set<TcpConnection> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stackClosed;
     private TransportHost host;
     private Shard[] shards;
 
@@ -100,7 +103,21 @@ public final class TcpProtocol implements TransportProtocolHandler {
         return n;
     }
 
+    @Override
+    public void stackClosed() {
+        stackClosed = true;
+        for (ListenerCore l : listeners.values()) {
+            l.close();
+        }
+        java.net.SocketException e = new java.net.SocketException("stack closed");
+        for (TcpConnection c : live) {
+            c.failFromOutside(e);
+        }
+        live.clear();
+    }
+
     private void gone(TcpConnection c) {
+        live.remove(c);
         if (c.ownsPort) {
             ports.release(c.ipVersion, c.localPort);
         }
@@ -115,7 +132,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
             Shard sh = shards[current == null ? 0 : current.index()];
             input(sh, ipVersion, packet);
         } catch (RuntimeException e) {
-            counters.increment(TcpCounter.DROP_MALFORMED); // never let a bug stop the shard loop
+            counters.increment(TcpCounter.INTERNAL_ERRORS); // never let a bug stop the shard loop
         }
         packet.release();
         return true; // TCP answers closed ports with RST, not ICMP
@@ -134,12 +151,15 @@ public final class TcpProtocol implements TransportProtocolHandler {
         long srcLow;
         long dstHigh;
         long dstLow;
+        // A partial checksum comes from a local sender (the host kernel over a TUN with offloads) that leaves
+        // the sum to the device: nothing was on a wire to corrupt it, so like a verified one it is trusted.
+        boolean trusted = packet.checksumVerified() || packet.checksumPartial();
         if (ipVersion == 4) {
             srcHigh = 0;
             srcLow = Bytes.u32(b, net + 12);
             dstHigh = 0;
             dstLow = Bytes.u32(b, net + 16);
-            if (!packet.checksumVerified() && !h.verifyChecksumIpv4((int) srcLow, (int) dstLow)) {
+            if (!trusted && !h.verifyChecksumIpv4((int) srcLow, (int) dstLow)) {
                 counters.increment(TcpCounter.DROP_BAD_CHECKSUM);
                 return;
             }
@@ -148,7 +168,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
             srcLow = Bytes.i64(b, net + 16);
             dstHigh = Bytes.i64(b, net + 24);
             dstLow = Bytes.i64(b, net + 32);
-            if (!packet.checksumVerified() && !h.verifyChecksumIpv6(srcHigh, srcLow, dstHigh, dstLow)) {
+            if (!trusted && !h.verifyChecksumIpv6(srcHigh, srcLow, dstHigh, dstLow)) {
                 counters.increment(TcpCounter.DROP_BAD_CHECKSUM);
                 return;
             }
@@ -240,6 +260,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         TcpConnection c = new TcpConnection(sh.ctx, version, lh, ll, lp, rh, rl, rp, path, config.sendBufferSize(),
                 config.receiveBufferSize());
         sh.ctx.table.put(c);
+        live.add(c);
         c.accept(l, syn, isn(version, lh, ll, lp, rh, rl, rp, now), now);
     }
 
@@ -298,6 +319,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         TcpConnection c = new TcpConnection(sh.ctx, version, lh, ll, lp, rh, rl, rp, path, config.sendBufferSize(),
                 config.receiveBufferSize());
         sh.ctx.table.put(c);
+        live.add(c);
         c.fromCookie(l, seg, mss, now);
         return true;
     }
@@ -310,6 +332,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
      * @throws BindException when the port is in use
      */
     public ListenerCore listen(int version, long high, long low, int port, int backlog) throws BindException {
+        if (stackClosed) {
+            throw new BindException("stack closed");
+        }
         if (port == 0) {
             port = ports.allocate(version);
             if (port < 0) {
@@ -340,6 +365,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
     public TcpConnection connect(int version, long localHigh, long localLow, int localPort, long remoteHigh,
                                  long remoteLow, int remotePort, int sendBufferSize, int receiveBufferSize)
             throws IOException {
+        if (stackClosed) {
+            throw new java.net.SocketException("stack closed");
+        }
         TransportHost.Path path = pathTo(version, remoteHigh, remoteLow);
         if (path == null) {
             throw new NoRouteToHostException("no route to host");
@@ -364,6 +392,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         TcpConnection c = new TcpConnection(sh.ctx, version, localHigh, localLow, port, remoteHigh, remoteLow,
                 remotePort, path, sendBufferSize, receiveBufferSize);
         c.ownsPort = true;
+        live.add(c);
         long lh = localHigh;
         long ll = localLow;
         int lp = port;

@@ -37,6 +37,8 @@ final class TcpSender {
     private long inflation;
     /** Highest sequence retransmitted in SACK recovery (RFC 6675 HighRxt). */
     private int highRxt;
+    /** SND.UNA when the last retransmission timeout fired. */
+    private int rtoUna;
 
     TcpSender(TcpConnection c) {
         this.c = c;
@@ -110,7 +112,11 @@ final class TcpSender {
         emit(seq, RST, 0, 0, 0, c.ctx.now());
     }
 
+    /** A challenge ACK (RFC 5961), at most {@link TcpShardContext#CHALLENGE_ACKS_PER_SECOND} per shard (§7). */
     void challengeAck() {
+        if (!c.ctx.challengeAllowed(c.ctx.now())) {
+            return;
+        }
         c.ctx.count(TcpCounter.CHALLENGE_ACKS);
         c.receiver.ackNow();
     }
@@ -135,6 +141,7 @@ final class TcpSender {
         }
         unaOffset = 0;
         recover = c.iss;
+        rtoUna = c.iss;
         if (c.retries == 0) {
             rtt.sample(Math.max(1, now - synSentAt)); // Karn: only a SYN sent once gives a sample
         }
@@ -239,7 +246,9 @@ final class TcpSender {
         boolean lost = dupAcks >= SackScoreboard.DUP_THRESH
                 || (c.sackOn && !scoreboard.isEmpty() && scoreboard.isLost(c.sndUna, c.effMss));
         // RFC 6582 §3.2 step 2: no new recovery for duplicates of data sent before the last one began.
-        if (lost && SeqNum.gt(c.sndUna, recover)) {
+        // With SACK, a hole the receiver reports after a timeout's go-back-N (the ACK moved since) is a new loss.
+        boolean fresh = SeqNum.gt(c.sndUna, recover) || (c.sackOn && SeqNum.gt(c.sndUna, rtoUna));
+        if (lost && fresh) {
             inRecovery = true;
             recover = c.sndMax;
             highRxt = c.sndUna;
@@ -309,6 +318,11 @@ final class TcpSender {
         }
         int limit = gsoLimit();
         for (int guard = 0; guard < 1024; guard++) {
+            if (c.sackOn && SeqNum.lt(c.sndNxt, c.sndMax) && scoreboard.isSacked(c.sndNxt)) {
+                // Going back after a timeout: the receiver holds this range, skip it.
+                c.sndNxt = SeqNum.min(scoreboard.ranges().contiguousEnd(c.sndNxt), c.sndMax);
+                continue;
+            }
             long nxtOff = offsetOf(c.sndNxt);
             long tail = c.finOffset >= 0 ? c.finOffset : c.snd.tail();
             if (c.finOffset >= 0 && nxtOff > c.finOffset) {
@@ -323,6 +337,9 @@ final class TcpSender {
             }
             long usable = Math.min(c.sndWnd - SeqNum.diff(c.sndNxt, c.sndUna), cwnd - flight);
             long len = Math.min(Math.min(avail, Math.max(0, usable)), limit);
+            if (c.sackOn && SeqNum.lt(c.sndNxt, c.sndMax) && !scoreboard.isEmpty()) {
+                len = Math.min(len, untilSacked(c.sndNxt));
+            }
             boolean finNow = c.finOffset >= 0;
             if (len <= 0) {
                 if (avail == 0 && finNow && usable >= 0) {
@@ -371,6 +388,17 @@ final class TcpSender {
         if (c.receiver.ackPending) {
             sendAckNow();
         }
+    }
+
+    /** Bytes from {@code seq} to the next SACKed range above it (or a large number when none). */
+    private long untilSacked(int seq) {
+        SequenceRanges r = scoreboard.ranges();
+        for (int i = 0; i < r.count(); i++) {
+            if (SeqNum.gt(r.start(i), seq)) {
+                return SeqNum.diff(r.start(i), seq);
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /** RFC 6675 §5 step (C): while the pipe leaves room, retransmit the lost segments (NextSeg rule 1). */
@@ -437,6 +465,7 @@ final class TcpSender {
         inflation = 0;
         dupAcks = 0;
         recover = c.sndMax;
+        rtoUna = c.sndUna;
         scoreboard.reset();
         c.sndNxt = c.sndUna;
         long before = c.sndNxt;

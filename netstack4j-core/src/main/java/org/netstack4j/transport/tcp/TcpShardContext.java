@@ -43,6 +43,20 @@ public final class TcpShardContext {
         return table;
     }
 
+    /** RFC 5961 §7: challenge ACKs a shard sends per second at most (a blind attacker learns little). */
+    static final int CHALLENGE_ACKS_PER_SECOND = 1000;
+    private long challengeSecond = Long.MIN_VALUE;
+    private int challengeCount;
+
+    boolean challengeAllowed(long now) {
+        long second = now / 1_000_000_000L;
+        if (second != challengeSecond) {
+            challengeSecond = second;
+            challengeCount = 0;
+        }
+        return ++challengeCount <= CHALLENGE_ACKS_PER_SECOND;
+    }
+
     long now() {
         return clock.getAsLong();
     }

@@ -315,6 +315,30 @@ class TcpConnectionTest {
     }
 
     @Test
+    void dataAfterTheApplicationClosedIsAnsweredWithReset() {
+        h.established();
+        h.c.rcv.closeByApp();
+        h.c.appShutdownOutput();
+        h.out.clear();
+        h.data(5001, 10, 0);
+        assertThat(h.last().flags()).isEqualTo(RST);
+        assertThat(h.c.state()).isEqualTo(TcpState.CLOSED);
+    }
+
+    @Test
+    void challengeAcksAreRateLimitedPerShard() {
+        h.established();
+        h.out.clear();
+        for (int i = 0; i < TcpShardContext.CHALLENGE_ACKS_PER_SECOND + 50; i++) {
+            h.c.segmentArrived(h.segment(9999, 0, SYN, 1000, 0), h.clock.nanoTime());
+        }
+        assertThat(h.out).hasSize(TcpShardContext.CHALLENGE_ACKS_PER_SECOND);
+        h.advanceMillis(1000);
+        h.c.segmentArrived(h.segment(9999, 0, SYN, 1000, 0), h.clock.nanoTime());
+        assertThat(h.out).hasSize(TcpShardContext.CHALLENGE_ACKS_PER_SECOND + 1);
+    }
+
+    @Test
     void simultaneousOpenAnswersSynWithSynAck() {
         h.open();
         h.out.clear();
