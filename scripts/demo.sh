@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's run command: builds what it needs, makes a private network namespace with a TUN device,
-# starts `netstack4j host` in it and lets the kernel's own ping and ping -6 talk to it, then cleans up.
+# starts `netstack4j host` in it and lets the kernel's own ping, ping -6 and curl (its HTTP service) talk
+# to it, then cleans up.
 # Needs root (namespaces, TUN). Touches nothing outside the namespace it creates.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,6 +46,16 @@ for size in 56 1400 8000; do
   echo "== ping -6 -s $size fd77::2"
   ip netns exec "$ns" ping -6 -n -c 3 -i 0.2 -W 5 -s "$size" fd77::2 | tail -2
 done
+
+if command -v curl >/dev/null 2>&1; then
+  for url in "http://10.77.0.2/" "http://10.77.0.2/bytes/1048576" "http://[fd77::2]/bytes/1048576"; do
+    echo "== curl $url"
+    ip netns exec "$ns" curl -sS -g --max-time 30 -o /dev/null \
+      -w '%{http_code}, %{size_download} bytes in %{time_total} s\n' "$url"
+  done
+else
+  echo "== (curl not installed: the HTTP fetches are skipped)"
+fi
 
 echo "== stopping the host; its counters:"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""

@@ -1,9 +1,11 @@
 package org.netstack4j.app;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,6 +14,8 @@ import org.netstack4j.link.LinkEndpoint;
 import org.netstack4j.link.PacketEndpoint;
 import org.netstack4j.link.PacketEndpointOptions;
 import org.netstack4j.link.SnifferEndpoint;
+import org.netstack4j.socket.NetstackServerSocket;
+import org.netstack4j.socket.Tcp;
 import org.netstack4j.socket.Udp;
 import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
@@ -27,12 +31,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code netstack4j host}: a userspace host on a Linux TUN or TAP device. Attaches to the device (creating
  * it when it does not exist and the process may), gives the stack its addresses and default routes, and
- * answers ping and ping -6 and serves UDP echo on port 7 (IPv4 and IPv6) until stopped or its lifetime ends. Every setting also comes from the
- * environment variables of the benchmark peer contract.
+ * answers ping and ping -6, serves UDP echo on port 7 and the TCP services (echo 7, discard 9, chargen 19, HTTP 80;
+ * see {@link TcpServices}) over IPv4 and IPv6 until stopped or its lifetime ends. Every device and address
+ * setting also comes from the environment variables of the benchmark peer contract.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
-        description = {"Run a userspace host on a TUN or TAP device (it answers ping and ping -6",
-                "and serves UDP echo on port 7 over IPv4 and IPv6).",
+        description = {"Run a userspace host on a TUN or TAP device (it answers ping and ping -6,",
+                "serves UDP echo on port 7, and TCP echo 7, discard 9, chargen 19 and HTTP 80,",
+                "over IPv4 and IPv6).",
                 "Each option defaults to the environment variable named in its description."})
 final class HostCommand implements Callable<Integer> {
     @Option(names = "--tun", defaultValue = "${env:TUN:-tun0}",
@@ -90,6 +96,19 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "0", description = "Shard loops (default: one per core).")
     int shards;
 
+    @Option(names = "--echo-port", defaultValue = "7", description = "TCP echo port (0: off; default 7).")
+    int echoPort;
+
+    @Option(names = "--discard-port", defaultValue = "9", description = "TCP discard port (0: off; default 9).")
+    int discardPort;
+
+    @Option(names = "--chargen-port", defaultValue = "19", description = "TCP chargen port (0: off; default 19).")
+    int chargenPort;
+
+    @Option(names = "--http-port", defaultValue = "80",
+            description = "HTTP port: GET / is a page, GET /bytes/N an N-byte download (0: off; default 80).")
+    int httpPort;
+
     @Override
     public Integer call() throws Exception {
         TunDevice dev = openDevice();
@@ -111,6 +130,7 @@ final class HostCommand implements Callable<Integer> {
         }
         Stack stack = b.build();
         UdpEcho echo = null;
+        TcpServices tcpServices = null;
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         // On SIGTERM/SIGINT: stop the loop and give it a moment to print the counters and close cleanly.
@@ -135,9 +155,14 @@ final class HostCommand implements Callable<Integer> {
                 }
             }
             echo = UdpEcho.start(Udp.attach(stack), UdpEcho.PORT, !ip6.isBlank());
+            Tcp tcp = Tcp.attach(stack);
+            // "::" listens on both families, as a JDK server socket does.
+            List<InetAddress> wildcards = List.of(InetAddress.getByName(ip6.isBlank() ? "0.0.0.0" : "::"));
+            tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, 128, address),
+                    wildcards, new TcpServices.Ports(echoPort, discardPort, chargenPort, httpPort));
             System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu + ", "
                     + nic.addresses() + (tap ? ", link-local " + nic.linkLocalAddress() : "") + "; udp echo on port " + UdpEcho.PORT
-                    + "; ready");
+                    + "; tcp " + tcpServices.describe() + "; ready");
             long deadline = lifetime > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime) : Long.MAX_VALUE;
             long step = statsEvery > 0 ? TimeUnit.SECONDS.toNanos(statsEvery) : TimeUnit.SECONDS.toNanos(1);
             while (!stop.await(Math.max(1, Math.min(step, deadline - System.nanoTime())), TimeUnit.NANOSECONDS)) {
@@ -152,6 +177,10 @@ final class HostCommand implements Callable<Integer> {
             System.out.println(stack.stats());
             return 0;
         } finally {
+            // Services first: their sockets close while the stack can still send the FINs and RSTs.
+            if (tcpServices != null) {
+                tcpServices.close();
+            }
             if (echo != null) {
                 echo.close();
             }

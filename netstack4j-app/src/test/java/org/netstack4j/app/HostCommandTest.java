@@ -19,6 +19,8 @@ class HostCommandTest {
             assertThat(out.toString()).contains("env " + env);
         }
         assertThat(out.toString()).contains("--tap", "--pcap", "--stats", "UDP echo on port 7");
+        assertThat(out.toString()).contains("TCP echo 7, discard 9, chargen 19 and HTTP 80", "--echo-port",
+                "--discard-port", "--chargen-port", "--http-port");
     }
 
     @Test
@@ -32,5 +34,15 @@ class HostCommandTest {
         assertThat(host.ip).isEqualTo("10.1.2.3");
         assertThat(host.prefix).isEqualTo(16);
         assertThat(host.lifetime).isEqualTo(5);
+        assertThat(host.echoPort).isEqualTo(7);
+        assertThat(host.discardPort).isEqualTo(9);
+        assertThat(host.chargenPort).isEqualTo(19);
+        assertThat(host.httpPort).isEqualTo(80);
+        new CommandLine(host).parseArgs("--echo-port", "0", "--discard-port", "1009", "--chargen-port", "0",
+                "--http-port", "8080");
+        assertThat(host.echoPort).isZero();
+        assertThat(host.discardPort).isEqualTo(1009);
+        assertThat(host.chargenPort).isZero();
+        assertThat(host.httpPort).isEqualTo(8080);
     }
 }
