@@ -8,9 +8,11 @@
 #   sudo scripts/bench.sh run-all          # the harness's run-all.sh with us as an extra peer (REPEAT=3,
 #                                          # ~7 min per repeat plus ours)
 #   MODE=ours sudo scripts/bench.sh        # only netstack4j (measure-tun-peer.sh)
+#   sudo scripts/bench.sh profile          # only netstack4j, TESTS=tx by default, with a JFR recording of
+#                                          # the host; prints its hottest methods
 #
 # Env: TESTS (the harness's default list), DURATION, LAT_DURATION, CONN_DURATION, REPEAT (run-all), MODE
-#   (side|ours|run-all; the first argument also sets it), PEER_CMD (how to start our host; default the
+#   (side|ours|profile|run-all; the first argument also sets it), PEER_CMD (how to start our host; default the
 #   launcher bin/netstack4j host), NETSTACK4J_JAVA_OPTS (extra JVM options, e.g. a JFR recording),
 #   KERNEL_VARIANTS (mtu1500), HB_DIR, HB_WORK. Any other variable reaches the peer (harness contract).
 set -euo pipefail
@@ -32,13 +34,26 @@ case $MODE in
 run-all)
   exec "$HB_DIR/run-all.sh" netstack4j="$PEER_CMD"
   ;;
-ours)
+ours|profile)
+  if [[ $MODE == profile ]]; then
+    export TESTS=${TESTS:-tx}
+    jfr=$runs/netstack4j-$stamp.jfr
+    # The recording is written when the host exits (the harness stops it with SIGTERM).
+    export NETSTACK4J_JAVA_OPTS="${NETSTACK4J_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$jfr,settings=profile,method-profiling=max,dumponexit=true"
+  fi
   export HB_RESULTS=$runs/netstack4j-$stamp.txt
   : >"$HB_RESULTS"
   rc=0
   LABEL=netstack4j.mtu${TUN_MTU:-1500} "$HB_DIR/measure-tun-peer.sh" "$PEER_CMD" >/dev/null || rc=$?
   "$HB_DIR/aggregate.py" --pivot "$HB_RESULTS"
   echo "raw: $HB_RESULTS" >&2
+  if [[ $MODE == profile ]]; then
+    # `jfr view` needs JDK 21 or newer; the jfr on the PATH may be older, so try each one found.
+    for j in ${JAVA_HOME:+$JAVA_HOME/bin/jfr} /usr/lib/jvm/*/bin/jfr /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/jfr; do
+      [[ -x $j ]] && "$j" view --width 160 hot-methods "$jfr" 2>/dev/null | head -30 && break
+    done
+    echo "recording: $jfr" >&2
+  fi
   exit $rc
   ;;
 side)
