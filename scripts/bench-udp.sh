@@ -19,6 +19,7 @@
 #   bin/netstack4j host), NETSTACK4J_JAVA_OPTS (extra JVM options for the launcher), READY_TIMEOUT (30),
 #   HB_DIR, HB_WORK.
 # Writes $HB_WORK/runs/udp-<stamp>.txt (metric lines) and udp-<stamp>.md (tables) and prints the tables.
+# Exit status 0 when every figure was measured, 1 when some are NA.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/bench-env.sh"
@@ -177,3 +178,5 @@ summary=$RUNS/udp-$stamp.md
 } >"$summary"
 cat "$summary"
 hb_log "raw: $HB_RESULTS  summary: $summary"
+# Exit 1 when any figure is missing (a peer that did not answer, a failed test).
+! grep -q ' NA ' "$HB_RESULTS"
