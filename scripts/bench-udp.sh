@@ -119,21 +119,24 @@ run_gvisor() {
 # `netstack4j host` on a TUN device made the way measure-tun-peer.sh makes it, with its peer contract.
 run_ours() {
   local label=netstack4j.mtu1500
-  export NS=$NS_OURS TUN=hbtun0 TUN_MTU=1500 TUN_MQ=0 TUN_QUEUES=1 TUN_VNET_HDR=0
-  export HOST_IP=198.18.0.1 PEER_IP=198.18.0.2 PEER_PREFIX=24 PEER_CIDR=198.18.0.2/24
-  export HOST_IP6=2001:2::1 PEER_IP6=2001:2::2 PEER_PREFIX6=64
-  export HB_LIFETIME=$((READY_TIMEOUT + 120 + 4 * (LAT_DURATION + WARMUP)))
+  # The peer contract's variables, for the host only (not exported here: the gVisor run after this one
+  # must get the harness's own defaults).
+  local contract=(NS=$NS_OURS TUN=hbtun0 TUN_MTU=1500 TUN_MQ=0 TUN_QUEUES=1 TUN_VNET_HDR=0
+    HOST_IP=198.18.0.1 PEER_IP=198.18.0.2 PEER_PREFIX=24 PEER_CIDR=198.18.0.2/24
+    HOST_IP6=2001:2::1 PEER_IP6=2001:2::2 PEER_PREFIX6=64
+    HB_LIFETIME=$((READY_TIMEOUT + 120 + 4 * (LAT_DURATION + WARMUP))))
+  local NS=$NS_OURS TUN=hbtun0 PEER_IP=198.18.0.2 PEER_IP6=2001:2::2
   hb_ns_create "$NS"
   ip -n "$NS" tuntap add dev "$TUN" mode tun
-  ip -n "$NS" link set "$TUN" mtu "$TUN_MTU"
-  ip -n "$NS" addr add "$HOST_IP/$PEER_PREFIX" dev "$TUN"
-  ip -n "$NS" -6 addr add "$HOST_IP6/$PEER_PREFIX6" dev "$TUN" nodad
+  ip -n "$NS" link set "$TUN" mtu 1500
+  ip -n "$NS" addr add 198.18.0.1/24 dev "$TUN"
+  ip -n "$NS" -6 addr add 2001:2::1/64 dev "$TUN" nodad
   ip -n "$NS" link set "$TUN" up
   local log=$RUNS/$label.udp.peer.log
   hb_log "$label: starting peer in $NS on $TUN: $PEER_CMD  [log: $log]"
   # Own session (setsid, and the command execs the JVM): the session id is the peer's PID, so the
   # harness's accounting sums the CPU of every thread of the JVM.
-  ip netns exec "$NS" setsid bash -c "$PEER_CMD" </dev/null >"$log" 2>&1 &
+  env "${contract[@]}" ip netns exec "$NS" setsid bash -c "$PEER_CMD" </dev/null >"$log" 2>&1 &
   local pid=$!
   PIDS=("$pid")
   if wait_udp_echo "$NS" "$PEER_IP" "$pid"; then
