@@ -67,12 +67,12 @@ public final class UdpFlow implements AutoCloseable {
 
     /** Who sent the flow's datagrams (where replies go). */
     public InetSocketAddress source() {
-        return UdpPeer.socketAddress(ipVersion, sourceHigh, sourceLow, sourcePort);
+        return SocketAddresses.of(ipVersion, sourceHigh, sourceLow, sourcePort);
     }
 
     /** Where the flow's datagrams were addressed (the source of replies). */
     public InetSocketAddress destination() {
-        return UdpPeer.socketAddress(ipVersion, destinationHigh, destinationLow, destinationPort);
+        return SocketAddresses.of(ipVersion, destinationHigh, destinationLow, destinationPort);
     }
 
     /** Datagrams of this flow dropped because its queue was full. */

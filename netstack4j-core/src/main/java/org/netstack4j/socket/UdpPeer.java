@@ -1,10 +1,8 @@
 package org.netstack4j.socket;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import org.netstack4j.wire.Bytes;
 
 /**
@@ -81,23 +79,7 @@ public final class UdpPeer {
 
     /** The address as a new {@link InetSocketAddress} (allocates; an IPv4-mapped address gives IPv4). */
     public InetSocketAddress toSocketAddress() {
-        return socketAddress(ipVersion, high, low, port);
-    }
-
-    static InetSocketAddress socketAddress(int version, long high, long low, int port) {
-        try {
-            if (version == 4) {
-                byte[] b = new byte[4];
-                Bytes.put32(b, 0, (int) low);
-                return new InetSocketAddress(Inet4Address.getByAddress(b), port);
-            }
-            byte[] b = new byte[16];
-            Bytes.put64(b, 0, high);
-            Bytes.put64(b, 8, low);
-            return new InetSocketAddress(InetAddress.getByAddress(b), port);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e); // a 4- or 16-byte array is always accepted
-        }
+        return SocketAddresses.of(ipVersion, high, low, port);
     }
 
     @Override

@@ -159,7 +159,7 @@ public final class UdpSocket implements UdpEndpoint, AutoCloseable {
         long l = version == 4 ? dl & 0xffff_ffffL : dl;
         TransportHost.Path p = version == 4 ? host.pathToIpv4((int) l) : host.pathToIpv6(h, l);
         if (p == null) {
-            throw new SocketException("no route to " + UdpPeer.socketAddress(version, h, l, 0).getAddress()
+            throw new SocketException("no route to " + SocketAddresses.of(version, h, l, 0).getAddress()
                     + " (or no IPv" + version + " source address)");
         }
         path = new CachedPath(version, dh, dl, p);
