@@ -31,7 +31,7 @@ public final class TcpListener implements Closeable {
 
     /** The bound address and port. */
     public InetSocketAddress localAddress() {
-        return Udp.socketAddress(core.version(), core.high(), core.low(), core.port());
+        return SocketAddresses.of(core.version(), core.high(), core.low(), core.port());
     }
 
     /** Stops listening: waiting accepts throw SocketException, queued connections are reset. Idempotent. */

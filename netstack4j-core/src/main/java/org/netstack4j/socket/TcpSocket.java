@@ -164,12 +164,12 @@ public final class TcpSocket implements Closeable {
 
     /** The local address and port. */
     public InetSocketAddress localAddress() {
-        return Udp.socketAddress(c.ipVersion(), c.localHigh(), c.localLow(), c.localPort());
+        return SocketAddresses.of(c.ipVersion(), c.localHigh(), c.localLow(), c.localPort());
     }
 
     /** The peer's address and port. */
     public InetSocketAddress remoteAddress() {
-        return Udp.socketAddress(c.ipVersion(), c.remoteHigh(), c.remoteLow(), c.remotePort());
+        return SocketAddresses.of(c.ipVersion(), c.remoteHigh(), c.remoteLow(), c.remotePort());
     }
 
     /** Whether the connection is open (established or closing, not reset or closed by us). */

@@ -169,4 +169,13 @@ final class ProtocolHarness implements TransportHost, TransportShard {
     public void submit(Runnable task) {
         tasks.add(task);
     }
+
+    @Override
+    public void addPoller(org.netstack4j.transport.ShardPoller poller) {
+        throw new UnsupportedOperationException("this harness runs no pollers");
+    }
+
+    @Override
+    public void wake() {
+    }
 }

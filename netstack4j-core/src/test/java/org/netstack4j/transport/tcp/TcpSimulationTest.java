@@ -156,6 +156,15 @@ class TcpSimulationTest {
             tasks.add(task);
         }
 
+        @Override
+        public void addPoller(org.netstack4j.transport.ShardPoller poller) {
+            throw new UnsupportedOperationException("this harness runs no pollers");
+        }
+
+        @Override
+        public void wake() {
+        }
+
         void receive(byte[] bytes) {
             PacketBuffer p = new PacketBuffer(bytes.length + 64, 64);
             p.appendBytes(bytes, 0, bytes.length);
