@@ -1,21 +1,57 @@
 package org.netstack4j.socket;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.netstack4j.stack.Stack;
+import org.netstack4j.transport.tcp.ListenerCore;
+import org.netstack4j.transport.tcp.TcpConfig;
+import org.netstack4j.transport.tcp.TcpConnection;
+import org.netstack4j.transport.tcp.TcpProtocol;
+import org.netstack4j.wire.Bytes;
+import org.netstack4j.wire.IpProtocol;
 
 /**
  * TCP on one stack: registers the TCP protocol with it, opens listeners and connections. One per stack.
  */
 public final class Tcp {
+    private final Stack stack;
+    private final TcpProtocol protocol;
 
-    private Tcp() {
+    private Tcp(Stack stack, TcpProtocol protocol) {
+        this.stack = stack;
+        this.protocol = protocol;
     }
 
     /** Registers TCP with {@code stack} (replacing any protocol 6 handler) with the default configuration. */
     public static Tcp attach(Stack stack) {
-        throw new UnsupportedOperationException("not yet");
+        return attach(stack, TcpConfig.defaults());
+    }
+
+    /** Registers TCP with {@code stack} (replacing any protocol 6 handler) with {@code config}. */
+    public static Tcp attach(Stack stack, TcpConfig config) {
+        TcpProtocol p = new TcpProtocol(config);
+        stack.registerTransportHandler(IpProtocol.TCP, p);
+        return new Tcp(stack, p);
+    }
+
+    /** The protocol core: configuration, counters, connection count. */
+    public TcpProtocol protocol() {
+        return protocol;
+    }
+
+    /** The stack. */
+    public Stack stack() {
+        return stack;
     }
 
     /**
@@ -26,7 +62,9 @@ public final class Tcp {
      * @throws java.net.BindException when the address is in use
      */
     public TcpListener listen(InetSocketAddress local, int backlog) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        long[] a = address(local.getAddress());
+        ListenerCore core = protocol.listen(version(local.getAddress()), a[0], a[1], local.getPort(), backlog);
+        return new TcpListener(this, core);
     }
 
     /**
@@ -37,11 +75,70 @@ public final class Tcp {
      * @throws java.net.SocketTimeoutException when not established within {@code timeout}
      */
     public TcpSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        InetAddress any = version(remote.getAddress()) == 4 ? InetAddress.getByAddress(new byte[4])
+                : InetAddress.getByAddress(new byte[16]);
+        return connect(new InetSocketAddress(any, 0), remote, timeout);
     }
 
     /** {@link #connect(InetSocketAddress, Duration)} from a given local address and port (0: ephemeral). */
     public TcpSocket connect(InetSocketAddress local, InetSocketAddress remote, Duration timeout) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return connect(local, remote, timeout, protocol.config().sendBufferSize(),
+                protocol.config().receiveBufferSize());
+    }
+
+    /**
+     * {@link #connect(InetSocketAddress, InetSocketAddress, Duration)} with buffer sizes (the receive buffer
+     * size decides the window scale offered in the SYN).
+     */
+    public TcpSocket connect(InetSocketAddress local, InetSocketAddress remote, Duration timeout, int sendBufferSize,
+                             int receiveBufferSize) throws IOException {
+        if (remote.isUnresolved()) {
+            throw new SocketException("unresolved address " + remote);
+        }
+        int v = version(remote.getAddress());
+        if (version(local.getAddress()) != v) {
+            throw new SocketException("local and remote address families differ");
+        }
+        long[] l = address(local.getAddress());
+        long[] r = address(remote.getAddress());
+        TcpConnection c = protocol.connect(v, l[0], l[1], local.getPort(), r[0], r[1], remote.getPort(),
+                sendBufferSize, receiveBufferSize);
+        try {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                c.establishedFuture().get();
+            } else {
+                c.establishedFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException e) {
+            c.appAbort();
+            throw new SocketTimeoutException("connect timed out");
+        } catch (InterruptedException e) {
+            c.appAbort();
+            Thread.currentThread().interrupt();
+            throw new SocketException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new ConnectException(String.valueOf(cause));
+        }
+        return new TcpSocket(c);
+    }
+
+    static int version(InetAddress a) {
+        return a instanceof Inet6Address ? 6 : 4;
+    }
+
+    static long[] address(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            return new long[] {0, Bytes.u32(b, 0)};
+        }
+        return new long[] {Bytes.i64(b, 0), Bytes.i64(b, 8)};
+    }
+
+    void closeListener(ListenerCore core) {
+        protocol.closeListener(core);
     }
 }

@@ -4,31 +4,39 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.netstack4j.transport.tcp.ListenerCore;
 
 /** A listening TCP socket of a netstack4j stack. */
 public final class TcpListener implements Closeable {
+    private final Tcp tcp;
+    private final ListenerCore core;
 
-    private TcpListener() {
+    TcpListener(Tcp tcp, ListenerCore core) {
+        this.tcp = tcp;
+        this.core = core;
     }
 
     /** Waits for the next established connection. */
     public TcpSocket accept() throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return new TcpSocket(core.take(Long.MAX_VALUE));
     }
 
     /** Waits up to {@code timeout} for the next connection; SocketTimeoutException when none came. */
     public TcpSocket accept(Duration timeout) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        if (timeout == null || timeout.isZero()) {
+            return accept();
+        }
+        return new TcpSocket(core.take(System.nanoTime() + timeout.toNanos()));
     }
 
     /** The bound address and port. */
     public InetSocketAddress localAddress() {
-        throw new UnsupportedOperationException("not yet");
+        return Udp.socketAddress(core.version(), core.high(), core.low(), core.port());
     }
 
     /** Stops listening: waiting accepts throw SocketException, queued connections are reset. Idempotent. */
     @Override
     public void close() throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        tcp.closeListener(core);
     }
 }

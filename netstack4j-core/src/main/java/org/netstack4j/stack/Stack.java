@@ -308,6 +308,19 @@ public final class Stack implements AutoCloseable {
         for (StackLoop s : shards) {
             s.stop();
         }
+        TransportProtocolHandler[] handlers;
+        synchronized (transport) {
+            handlers = transport.clone();
+        }
+        for (TransportProtocolHandler h : handlers) {
+            if (h != null) {
+                try {
+                    h.stackClosed();
+                } catch (RuntimeException e) {
+                    // A handler's failure must not keep the others from hearing about the close.
+                }
+            }
+        }
     }
 
     /** Waits until every shard thread and every endpoint's loops have ended; true if they did in time. */

@@ -23,6 +23,14 @@ public interface TransportProtocolHandler {
     }
 
     /**
+     * The stack was closed: its shards have been told to stop and no further packet, timer or submitted task
+     * will reach the handler. Called once, from the closing thread; a handler fails the blocked calls of its
+     * endpoints here. The default does nothing.
+     */
+    default void stackClosed() {
+    }
+
+    /**
      * Handles one inbound packet.
      *
      * @param nicId      the NIC the packet arrived on

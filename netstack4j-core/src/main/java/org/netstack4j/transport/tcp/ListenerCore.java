@@ -1,0 +1,150 @@
+package org.netstack4j.transport.tcp;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A listening endpoint: its address (wildcard when zero), port, the count of its half-open connections (the
+ * SYN queue, shared by every shard because SYNs for one listener arrive on all of them), and the accept queue
+ * of established connections waiting for the application.
+ */
+public final class ListenerCore {
+    final int version;
+    final long high;
+    final long low;
+    final int port;
+    final int backlog;
+    final AtomicInteger synQueue = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<TcpConnection> queue = new ArrayDeque<>();
+    private boolean closed;
+
+    ListenerCore(int version, long high, long low, int port, int backlog) {
+        this.version = version;
+        this.high = high;
+        this.low = low;
+        this.port = port;
+        this.backlog = backlog;
+    }
+
+    /** The port. */
+    public int port() {
+        return port;
+    }
+
+    /** IP version 4 or 6. */
+    public int version() {
+        return version;
+    }
+
+    /** Upper address half (0 for IPv4 and for the wildcard). */
+    public long high() {
+        return high;
+    }
+
+    /** Lower address half (0 for the wildcard). */
+    public long low() {
+        return low;
+    }
+
+    boolean accepts(long destinationHigh, long destinationLow) {
+        return (high == 0 && low == 0) || (high == destinationHigh && low == destinationLow);
+    }
+
+    boolean acceptQueueFull() {
+        lock.lock();
+        try {
+            return closed || queue.size() >= backlog;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues an established connection; false when the listener is closed. */
+    boolean offer(TcpConnection c) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            queue.add(c);
+            ready.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next established connection, waiting until {@code deadline} ({@code System.nanoTime()}). */
+    public TcpConnection take(long deadline) throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw new SocketException("listener closed");
+                }
+                TcpConnection c = queue.poll();
+                if (c != null) {
+                    return c;
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    ready.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new SocketTimeoutException("accept timed out");
+                    }
+                    ready.await(left, TimeUnit.NANOSECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SocketException("interrupted");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next established connection if one is queued, else null (never blocks). */
+    public TcpConnection poll() {
+        lock.lock();
+        try {
+            return queue.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes: wakes waiting accepts and returns the queued connections (to be reset). */
+    List<TcpConnection> close() {
+        lock.lock();
+        try {
+            closed = true;
+            ready.signalAll();
+            List<TcpConnection> left = new ArrayList<>(queue);
+            queue.clear();
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether closed. */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package org.netstack4j.transport.tcp;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The receive buffer between the connection's shard and an application thread. The shard writes segment
+ * payloads at their stream offset (stream offset 0 is the sequence number IRS + 1), also beyond the in-order
+ * end for out-of-order data, and moves the readable end when the gap fills; the application reads from the
+ * head. The window offered to the peer is the capacity minus what is held between head and readable end.
+ */
+public final class ReceiveBuffer {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ByteRing ring;
+    /** Stream offset of the next byte the application reads. */
+    private volatile long head;
+    /** Stream offset after the last in-order byte. */
+    private volatile long readable;
+    private boolean eof;
+    private boolean inputShut;
+    private boolean closedByApp;
+    private IOException error;
+    /** Set by the shard when it offered a small window: the reader should wake it when it frees room. */
+    private volatile boolean windowUpdateWanted;
+    private final Runnable onRoom;
+
+    ReceiveBuffer(int capacity, AtomicLong budget, long budgetLimit, Runnable onRoom) {
+        this.ring = new ByteRing(capacity, budget, budgetLimit);
+        this.onRoom = onRoom;
+    }
+
+    /** The capacity (largest window). */
+    public int capacity() {
+        return ring.capacity();
+    }
+
+    /**
+     * Reads up to {@code length} bytes, blocking until one is there, end of stream, or the deadline.
+     *
+     * @return bytes read, -1 at end of stream
+     */
+    public int read(byte[] b, int offset, int length, long deadline) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        int n;
+        lock.lock();
+        try {
+            while (true) {
+                if (closedByApp) {
+                    throw new SocketException("socket closed");
+                }
+                if (inputShut) {
+                    return -1;
+                }
+                long avail = readable - head;
+                if (avail > 0) {
+                    n = (int) Math.min(avail, length);
+                    ring.get(head, b, offset, n);
+                    head += n;
+                    break;
+                }
+                if (error != null) {
+                    throw error;
+                }
+                if (eof) {
+                    return -1;
+                }
+                try {
+                    if (deadline == Long.MAX_VALUE) {
+                        changed.await();
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new SocketTimeoutException("read timed out");
+                        }
+                        changed.await(left, TimeUnit.NANOSECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SocketException("interrupted");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (windowUpdateWanted) {
+            windowUpdateWanted = false;
+            onRoom.run();
+        }
+        return n;
+    }
+
+    /** Bytes readable now. */
+    public int available() {
+        return (int) (readable - head);
+    }
+
+    /** Stream offset of the next byte the application reads. */
+    long head() {
+        return head;
+    }
+
+    /** Stream offset after the last in-order byte. */
+    long readable() {
+        return readable;
+    }
+
+    /** Free room: capacity minus bytes held below the readable end. */
+    long room() {
+        return ring.capacity() - (readable - head);
+    }
+
+    void windowUpdateWanted(boolean on) {
+        windowUpdateWanted = on;
+    }
+
+    /**
+     * Stores a payload at stream offset {@code at}; the caller trimmed it to {@code [readable, head + capacity)}.
+     * False when memory could not be had.
+     */
+    boolean put(long at, byte[] src, int offset, int length, long heldEnd) {
+        lock.lock();
+        try {
+            if (inputShut) {
+                return true; // discarded as asked, but still acknowledged
+            }
+            if (!ring.ensure(head, Math.max(heldEnd, readable), at + length)) {
+                return false;
+            }
+            ring.put(at, src, offset, length);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes everything before {@code end} readable. */
+    void advance(long end) {
+        lock.lock();
+        try {
+            if (end > readable) {
+                readable = end;
+                if (inputShut) {
+                    head = readable;
+                }
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer sent FIN: readers get -1 after the data. */
+    void endOfStream() {
+        lock.lock();
+        try {
+            eof = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether FIN was received. */
+    boolean isEndOfStream() {
+        lock.lock();
+        try {
+            return eof;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails readers with {@code e} once the data held is read (a reset discards it: see {@link #failNow}). */
+    void fail(IOException e) {
+        lock.lock();
+        try {
+            if (error == null) {
+                error = e;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails readers with {@code e} now, discarding the data held (connection reset). */
+    void failNow(IOException e) {
+        lock.lock();
+        try {
+            if (error == null) {
+                error = e;
+            }
+            head = readable;
+            ring.free();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the application closed the socket (nobody will read). */
+    boolean isClosedByApp() {
+        lock.lock();
+        try {
+            return closedByApp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The application closed the socket: discards data, blocked and later reads throw. */
+    public void closeByApp() {
+        lock.lock();
+        try {
+            closedByApp = true;
+            inputShut = true;
+            head = readable;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Discards held and further data; reads return -1. */
+    public void shutInput() {
+        lock.lock();
+        try {
+            inputShut = true;
+            head = readable;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        onRoom.run();
+    }
+
+    /** Frees the memory. */
+    void free() {
+        lock.lock();
+        try {
+            ring.free();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

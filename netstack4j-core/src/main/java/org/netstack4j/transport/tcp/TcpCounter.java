@@ -1,0 +1,69 @@
+package org.netstack4j.transport.tcp;
+
+/** What {@link TcpCounters} counts. */
+public enum TcpCounter {
+    /** Segments received and parsed. */
+    SEGMENTS_IN,
+    /** Segments sent (a super-segment counts once). */
+    SEGMENTS_OUT,
+    /** Data segments retransmitted (RTO, fast retransmit, recovery). */
+    RETRANSMITS,
+    /** Retransmission timeouts. */
+    TIMEOUTS,
+    /** Fast retransmits (entering loss recovery). */
+    FAST_RETRANSMITS,
+    /** RSTs sent. */
+    RESETS_OUT,
+    /** RSTs received that reset a connection. */
+    RESETS_IN,
+    /** Challenge ACKs sent (RFC 5961). */
+    CHALLENGE_ACKS,
+    /** Connections opened actively (SYN sent). */
+    ACTIVE_OPENS,
+    /** Connections opened passively (SYN received on a listener). */
+    PASSIVE_OPENS,
+    /** Connections that reached ESTABLISHED. */
+    ESTABLISHED,
+    /** Connection attempts that failed (refused, timed out, unreachable). */
+    CONNECT_FAILED,
+    /** Established connections reset by the peer or aborted. */
+    CONNECTIONS_RESET,
+    /** Connections closed in an orderly way. */
+    CONNECTIONS_CLOSED,
+    /** SYN cookies sent. */
+    COOKIES_SENT,
+    /** SYN cookies accepted (connection made from a cookie). */
+    COOKIES_ACCEPTED,
+    /** Returned cookies that were invalid or expired. */
+    COOKIES_REJECTED,
+    /** TIME-WAIT connections recycled early because the cap was reached. */
+    TIME_WAIT_RECYCLED,
+    /** New connections accepted in TIME-WAIT (RFC 6191). */
+    TIME_WAIT_REUSED,
+    /** Dropped: bad checksum. */
+    DROP_BAD_CHECKSUM,
+    /** Dropped: malformed header or options. */
+    DROP_MALFORMED,
+    /** Dropped: no connection and no listener (answered with RST where allowed). */
+    DROP_NO_CONNECTION,
+    /** Dropped: outside the receive window (answered with an ACK). */
+    DROP_OUT_OF_WINDOW,
+    /** Dropped: PAWS (old timestamp). */
+    DROP_PAWS,
+    /** Dropped: unacceptable ACK. */
+    DROP_BAD_ACK,
+    /** Dropped: SYN to a listener whose accept queue or SYN queue is full. */
+    DROP_LISTEN_OVERFLOW,
+    /** Dropped: data beyond the memory budget or the reassembly ranges. */
+    DROP_MEMORY,
+    /** Keepalive probes sent. */
+    KEEPALIVE_PROBES,
+    /** Zero-window probes sent. */
+    WINDOW_PROBES,
+    /** Out-of-order segments held for reassembly. */
+    OUT_OF_ORDER,
+    /** Duplicate (already received) data segments. */
+    DUPLICATE_SEGMENTS,
+    /** Bugs caught on the shard (a segment or timer that threw); must stay 0. */
+    INTERNAL_ERRORS
+}

@@ -1,0 +1,480 @@
+package org.netstack4j.transport.tcp;
+
+import static org.netstack4j.wire.TcpHeader.ACK;
+import static org.netstack4j.wire.TcpHeader.FIN;
+import static org.netstack4j.wire.TcpHeader.PSH;
+import static org.netstack4j.wire.TcpHeader.RST;
+import static org.netstack4j.wire.TcpHeader.SYN;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import org.netstack4j.wire.SeqNum;
+import org.netstack4j.wire.TcpOptions;
+
+/**
+ * The send side of a connection: building segments (window field, options), deciding what to send (window,
+ * congestion window, Nagle, sender-side silly-window avoidance, GSO super-segments), ACK processing (RTT
+ * samples under Karn's rule, congestion control, fast retransmit and NewReno recovery per RFC 6582, SACK-based
+ * recovery per RFC 6675), the retransmission timer (RFC 6298) and zero-window probes.
+ */
+final class TcpSender {
+    private final TcpConnection c;
+    final RttEstimator rtt;
+    CongestionControl cc;
+    final SackScoreboard scoreboard = new SackScoreboard(32);
+    private final int[] seg = new int[2];
+    /** Stream offset of SND.UNA (once the SYN is acknowledged). */
+    long unaOffset;
+    private boolean finAcked;
+    private boolean timing;
+    private int timedSeq;
+    private long timedAt;
+    private long synSentAt;
+    int dupAcks;
+    boolean inRecovery;
+    int recover;
+    /** NewReno window inflation during recovery (RFC 6582). */
+    private long inflation;
+    /** Highest sequence retransmitted in SACK recovery (RFC 6675 HighRxt). */
+    private int highRxt;
+    /** SND.UNA when the last retransmission timeout fired. */
+    private int rtoUna;
+
+    TcpSender(TcpConnection c) {
+        this.c = c;
+        TcpConfig cfg = c.ctx.config;
+        this.rtt = new RttEstimator(cfg.initialRtoNanos(), cfg.minRtoNanos(), cfg.maxRtoNanos(), 1_000_000L);
+    }
+
+    private long offsetOf(int seq) {
+        return unaOffset + SeqNum.diff(seq, c.sndUna);
+    }
+
+    boolean finAcked() {
+        return finAcked;
+    }
+
+    private int tsNow(long now) {
+        return (int) (now / 1_000_000L);
+    }
+
+    // --- building -----------------------------------------------------------------------------------
+
+    private void emit(int seq, int flags, long off, int len, int gso, long now) {
+        TcpOptions o = c.ctx.txOptions.clear();
+        TcpConfig cfg = c.ctx.config;
+        int window;
+        if ((flags & SYN) != 0) {
+            boolean synAck = (flags & ACK) != 0;
+            o.setMss(c.rmss);
+            if (cfg.windowScale() && (!synAck || c.wsOn)) {
+                o.setWindowScale(c.rcvShift);
+            }
+            if (cfg.sack() && (!synAck || c.sackOn)) {
+                o.setSackPermitted(true);
+            }
+            if (cfg.timestamps() && (!synAck || c.tsOn)) {
+                o.setTimestamps(tsNow(now), synAck ? c.tsRecent : 0);
+            }
+            window = Math.min(65535, c.rcv.capacity());
+        } else if ((flags & RST) != 0) {
+            window = 0;
+        } else {
+            if (c.tsOn) {
+                o.setTimestamps(tsNow(now), c.tsRecent);
+            }
+            if (c.sackOn) {
+                c.receiver.sackBlocks(o);
+            }
+            window = c.receiver.windowField();
+        }
+        int ack = 0;
+        if ((flags & ACK) != 0) {
+            ack = c.rcvNxt;
+            c.receiver.acked();
+        }
+        c.ctx.count(TcpCounter.SEGMENTS_OUT);
+        c.ctx.sink.emit(c, seq, ack, flags, window, o, len > 0 ? c.snd : null, off, len, gso);
+    }
+
+    void sendSyn(boolean synAck, long now) {
+        synSentAt = now;
+        emit(c.iss, synAck ? SYN | ACK : SYN, 0, 0, 0, now);
+        c.sndNxt = c.iss + 1;
+        if (SeqNum.gt(c.sndNxt, c.sndMax)) {
+            c.sndMax = c.sndNxt;
+        }
+        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+    }
+
+    void sendReset(int seq) {
+        c.ctx.count(TcpCounter.RESETS_OUT);
+        emit(seq, RST, 0, 0, 0, c.ctx.now());
+    }
+
+    /** A challenge ACK (RFC 5961), at most {@link TcpShardContext#CHALLENGE_ACKS_PER_SECOND} per shard (§7). */
+    void challengeAck() {
+        if (!c.ctx.challengeAllowed(c.ctx.now())) {
+            return;
+        }
+        c.ctx.count(TcpCounter.CHALLENGE_ACKS);
+        c.receiver.ackNow();
+    }
+
+    void sendAckNow() {
+        // SND.MAX, not SND.NXT: after a timeout pulled SND.NXT back, the peer may already hold more, and an ACK
+        // with an old sequence number would be outside its window and dropped (both sides stuck re-ACKing).
+        emit(c.sndMax, ACK, 0, 0, 0, c.ctx.now());
+    }
+
+    void sendKeepalive() {
+        emit(c.sndUna - 1, ACK, 0, 0, 0, c.ctx.now());
+    }
+
+    // --- acknowledgments -------------------------------------------------------------------------------
+
+    /** Our SYN was acknowledged: sets up the data phase. */
+    void synAcked(TcpSegment s, long now) {
+        c.sndUna = c.iss + 1;
+        if (SeqNum.lt(c.sndNxt, c.sndUna)) {
+            c.sndNxt = c.sndUna;
+        }
+        unaOffset = 0;
+        recover = c.iss;
+        rtoUna = c.iss;
+        if (c.retries == 0) {
+            rtt.sample(Math.max(1, now - synSentAt)); // Karn: only a SYN sent once gives a sample
+        }
+        c.retries = 0;
+        cc = c.ctx.config.congestionControl().create(c.effMss, CongestionControls.initialWindow(c.effMss));
+        c.ctx.wheel.cancel(c.rtoTimer);
+    }
+
+    /**
+     * ACK processing in a synchronized state (RFC 9293 §3.10.7.4 fifth check, RFC 5961 §5). Returns false
+     * when the segment must be dropped.
+     */
+    boolean ackArrived(TcpSegment s, long now) {
+        int ack = s.ack;
+        if (SeqNum.gt(ack, c.sndMax)) {
+            c.ctx.count(TcpCounter.DROP_BAD_ACK);
+            c.receiver.ackNow();
+            return false;
+        }
+        if (SeqNum.diff(c.sndUna, ack) > Math.max(c.maxSndWnd, 65535)) {
+            c.ctx.count(TcpCounter.DROP_BAD_ACK); // RFC 5961 §5.2: too old to be acceptable
+            c.receiver.ackNow();
+            return false;
+        }
+        long newWnd = (long) s.window << c.sndShift;
+        if (c.sackOn && s.options.sackBlockCount() > 0) {
+            for (int i = 0; i < s.options.sackBlockCount(); i++) {
+                scoreboard.addBlock(s.options.sackLeft(i), s.options.sackRight(i), ack, c.sndMax);
+            }
+        }
+        if (SeqNum.gt(ack, c.sndUna)) {
+            newAck(ack, now);
+        } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0 && newWnd == c.sndWnd
+                && c.sndMax != c.sndUna) {
+            dupAck(now);
+        }
+        if (SeqNum.lt(c.sndWl1, s.seq) || (c.sndWl1 == s.seq && SeqNum.le(c.sndWl2, ack))) {
+            c.sndWnd = newWnd;
+            c.sndWl1 = s.seq;
+            c.sndWl2 = ack;
+            c.maxSndWnd = Math.max(c.maxSndWnd, newWnd);
+            if (newWnd == 0 && ack == c.sndUna) {
+                c.retries = 0; // the peer answers: its window is closed, it is not gone
+            }
+        }
+        return true;
+    }
+
+    private void newAck(int ack, long now) {
+        int acked = SeqNum.diff(ack, c.sndUna);
+        long flight = SeqNum.diff(c.sndMax, c.sndUna);
+        long newOff = unaOffset + acked;
+        if (c.finOffset >= 0 && newOff > c.finOffset) {
+            newOff = c.finOffset;
+            finAcked = true;
+        }
+        c.snd.release(newOff);
+        long sample = -1;
+        if (timing && SeqNum.gt(ack, timedSeq)) {
+            timing = false;
+            sample = Math.max(1, now - timedAt);
+            rtt.sample(sample);
+        }
+        c.sndUna = ack;
+        unaOffset = newOff;
+        if (SeqNum.lt(c.sndNxt, ack)) {
+            c.sndNxt = ack;
+        }
+        scoreboard.advance(ack);
+        if (inRecovery) {
+            if (SeqNum.ge(ack, recover)) {
+                inRecovery = false;
+                inflation = 0;
+                cc.onRecoveryEnd(now);
+            } else {
+                // Partial ACK (RFC 6582 §3.2 step 3): retransmit the next hole, deflate by what was acked.
+                inflation = Math.max(0, inflation - acked) + c.effMss;
+                if (!c.sackOn) {
+                    retransmitNext(now);
+                }
+            }
+        } else if (cc != null) {
+            cc.onAck(acked, sample, flight, now);
+        }
+        dupAcks = 0;
+        c.retries = 0;
+        if (c.sndUna == c.sndMax) {
+            c.ctx.wheel.cancel(c.rtoTimer);
+        } else {
+            c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+        }
+    }
+
+    private void dupAck(long now) {
+        dupAcks++;
+        if (inRecovery) {
+            if (!c.sackOn) {
+                inflation += c.effMss; // SACK recovery sends from output() by the pipe instead
+            }
+            return;
+        }
+        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH
+                || (c.sackOn && !scoreboard.isEmpty() && scoreboard.isLost(c.sndUna, c.effMss));
+        // RFC 6582 §3.2 step 2: no new recovery for duplicates of data sent before the last one began.
+        // With SACK, a hole the receiver reports after a timeout's go-back-N (the ACK moved since) is a new loss.
+        boolean fresh = SeqNum.gt(c.sndUna, recover) || (c.sackOn && SeqNum.gt(c.sndUna, rtoUna));
+        if (lost && fresh) {
+            inRecovery = true;
+            recover = c.sndMax;
+            highRxt = c.sndUna;
+            c.ctx.count(TcpCounter.FAST_RETRANSMITS);
+            cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
+            inflation = c.sackOn ? 0 : 3L * c.effMss;
+            retransmitNext(now);
+        }
+    }
+
+    /** Retransmits the first hole: the segment at SND.UNA, or with SACK the next lost one (RFC 6675 NextSeg). */
+    private void retransmitNext(long now) {
+        int start = c.sndUna;
+        int len;
+        if (c.sackOn && !scoreboard.isEmpty()) {
+            if (!scoreboard.nextLostSegment(c.sndUna, c.sndMax, highRxt, c.effMss, seg)) {
+                return;
+            }
+            start = seg[0];
+            len = seg[1];
+        } else {
+            len = Math.min(c.effMss, SeqNum.diff(c.sndMax, start));
+        }
+        retransmit(start, len, now);
+        if (SeqNum.gt(start + len, highRxt)) {
+            highRxt = start + len;
+        }
+    }
+
+    private void retransmit(int start, int len, long now) {
+        long off = offsetOf(start);
+        long dataEnd = c.finOffset >= 0 ? c.finOffset : c.snd.tail();
+        int n = (int) Math.max(0, Math.min(len, dataEnd - off));
+        boolean fin = c.finOffset >= 0 && off + n == c.finOffset && SeqNum.gt(c.sndMax, start + n);
+        if (n == 0 && !fin) {
+            return;
+        }
+        timing = false; // Karn
+        c.ctx.count(TcpCounter.RETRANSMITS);
+        emit(start, ACK | (fin ? FIN : 0), off, n, 0, now);
+        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+    }
+
+    // --- output --------------------------------------------------------------------------------------
+
+    private int gsoLimit() {
+        int max = c.path.gsoMaxSize();
+        if (max <= 0) {
+            return c.effMss;
+        }
+        int hdr = (c.ipVersion == 4 ? 20 : 40) + 20 + (c.smss - c.effMss) + 40;
+        int n = (Math.min(max, 65535) - hdr) / c.effMss;
+        return Math.max(1, n) * c.effMss;
+    }
+
+    /** Sends what the windows, Nagle and SWS avoidance allow, then a pending ACK if nothing carried it. */
+    void output(long now) {
+        TcpState st = c.state;
+        if (!st.synchronizedState() || st == TcpState.TIME_WAIT || cc == null) {
+            if (c.receiver.ackPending && (st.synchronizedState() && st != TcpState.TIME_WAIT)) {
+                sendAckNow();
+            }
+            return;
+        }
+        if (inRecovery && c.sackOn) {
+            sackRecovery(now);
+        }
+        int limit = gsoLimit();
+        for (int guard = 0; guard < 1024; guard++) {
+            if (c.sackOn && SeqNum.lt(c.sndNxt, c.sndMax) && scoreboard.isSacked(c.sndNxt)) {
+                // Going back after a timeout: the receiver holds this range, skip it.
+                c.sndNxt = SeqNum.min(scoreboard.ranges().contiguousEnd(c.sndNxt), c.sndMax);
+                continue;
+            }
+            long nxtOff = offsetOf(c.sndNxt);
+            long tail = c.finOffset >= 0 ? c.finOffset : c.snd.tail();
+            if (c.finOffset >= 0 && nxtOff > c.finOffset) {
+                break; // FIN sent
+            }
+            long avail = tail - nxtOff;
+            long flight = SeqNum.diff(c.sndNxt, c.sndUna);
+            long cwnd = cc.cwnd() + inflation;
+            if (inRecovery && c.sackOn) {
+                flight = scoreboard.pipe(c.sndUna, c.sndMax, highRxt, c.effMss);
+                cwnd = cc.cwnd();
+            }
+            long usable = Math.min(c.sndWnd - SeqNum.diff(c.sndNxt, c.sndUna), cwnd - flight);
+            long len = Math.min(Math.min(avail, Math.max(0, usable)), limit);
+            if (c.sackOn && SeqNum.lt(c.sndNxt, c.sndMax) && !scoreboard.isEmpty()) {
+                len = Math.min(len, untilSacked(c.sndNxt));
+            }
+            boolean finNow = c.finOffset >= 0;
+            if (len <= 0) {
+                if (avail == 0 && finNow && usable >= 0) {
+                    len = 0; // a bare FIN
+                } else {
+                    if (avail > 0 && c.sndWnd == 0 && !c.rtoTimer.isScheduled()) {
+                        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto()); // persist
+                    }
+                    break;
+                }
+            } else if (len < c.effMss) {
+                if (len < avail) {
+                    // Sender SWS avoidance: a window-limited runt only when it is half the largest window.
+                    if (len < c.maxSndWnd / 2) {
+                        if (!c.rtoTimer.isScheduled()) {
+                            c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+                        }
+                        break;
+                    }
+                } else if (flight > 0 && !c.noDelay && !finNow) {
+                    break; // Nagle: one small segment in flight at a time
+                }
+            }
+            boolean fin = finNow && nxtOff + len == c.finOffset;
+            int flags = ACK | (len > 0 && nxtOff + len == tail ? PSH : 0) | (fin ? FIN : 0);
+            boolean retransmission = SeqNum.lt(c.sndNxt, c.sndMax);
+            emit(c.sndNxt, flags, nxtOff, (int) len, len > c.effMss ? c.effMss : 0, now);
+            if (retransmission) {
+                c.ctx.count(TcpCounter.RETRANSMITS);
+            } else if (!timing && len > 0) {
+                timing = true;
+                timedSeq = c.sndNxt;
+                timedAt = now;
+            }
+            c.sndNxt += (int) len + (fin ? 1 : 0);
+            if (SeqNum.gt(c.sndNxt, c.sndMax)) {
+                c.sndMax = c.sndNxt;
+            }
+            if (!c.rtoTimer.isScheduled()) {
+                c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+            }
+            if (fin) {
+                break;
+            }
+        }
+        if (c.receiver.ackPending) {
+            sendAckNow();
+        }
+    }
+
+    /** Bytes from {@code seq} to the next SACKed range above it (or a large number when none). */
+    private long untilSacked(int seq) {
+        SequenceRanges r = scoreboard.ranges();
+        for (int i = 0; i < r.count(); i++) {
+            if (SeqNum.gt(r.start(i), seq)) {
+                return SeqNum.diff(r.start(i), seq);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** RFC 6675 §5 step (C): while the pipe leaves room, retransmit the lost segments (NextSeg rule 1). */
+    private void sackRecovery(long now) {
+        for (int guard = 0; guard < 256; guard++) {
+            long pipe = scoreboard.pipe(c.sndUna, c.sndMax, highRxt, c.effMss);
+            if (cc.cwnd() - pipe < c.effMss) {
+                return;
+            }
+            if (!scoreboard.nextLostSegment(c.sndUna, c.sndMax, highRxt, c.effMss, seg)) {
+                return;
+            }
+            retransmit(seg[0], seg[1], now);
+            highRxt = seg[0] + seg[1];
+        }
+    }
+
+    // --- timers ----------------------------------------------------------------------------------------
+
+    /** The retransmission (or persist) timer fired. */
+    void retransmitTimeout(long now) {
+        TcpState st = c.state;
+        TcpConfig cfg = c.ctx.config;
+        if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
+            if (++c.retries > cfg.synRetries()) {
+                if (st == TcpState.SYN_SENT) {
+                    c.ctx.count(TcpCounter.CONNECT_FAILED);
+                    c.fail(new ConnectException("connection timed out"), false);
+                } else {
+                    c.terminate();
+                }
+                return;
+            }
+            rtt.backoff();
+            c.ctx.count(TcpCounter.TIMEOUTS);
+            sendSyn(st == TcpState.SYN_RECEIVED, now);
+            return;
+        }
+        if (cc == null || !st.synchronizedState()) {
+            return;
+        }
+        if (c.sndUna == c.sndMax) {
+            long avail = (c.finOffset >= 0 ? c.finOffset : c.snd.tail()) - offsetOf(c.sndNxt);
+            if (avail > 0) {
+                // Zero-window probe (RFC 9293 §3.8.6.1): one byte beyond the window, then back off.
+                c.ctx.count(TcpCounter.WINDOW_PROBES);
+                emit(c.sndNxt, ACK, offsetOf(c.sndNxt), 1, 0, now);
+                c.sndNxt += 1;
+                c.sndMax = c.sndNxt;
+                rtt.backoff();
+                c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+            }
+            return;
+        }
+        if (++c.retries > cfg.dataRetries()) {
+            c.fail(new SocketException("connection timed out"), true);
+            return;
+        }
+        c.ctx.count(TcpCounter.TIMEOUTS);
+        cc.onRetransmissionTimeout(SeqNum.diff(c.sndMax, c.sndUna), now);
+        rtt.backoff();
+        timing = false;
+        inRecovery = false;
+        inflation = 0;
+        dupAcks = 0;
+        recover = c.sndMax;
+        rtoUna = c.sndUna;
+        scoreboard.reset();
+        c.sndNxt = c.sndUna;
+        long before = c.sndNxt;
+        output(now);
+        if (c.sndNxt == before) {
+            // Window closed or Nagle held it: retransmit the first segment regardless.
+            retransmit(c.sndUna, Math.min(c.effMss, SeqNum.diff(c.sndMax, c.sndUna)), now);
+            c.sndNxt = SeqNum.max(c.sndNxt, c.sndUna + Math.min(c.effMss, SeqNum.diff(c.sndMax, c.sndUna)));
+        }
+        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+    }
+}
