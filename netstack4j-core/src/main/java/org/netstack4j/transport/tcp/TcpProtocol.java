@@ -119,7 +119,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
     private void gone(TcpConnection c) {
         live.remove(c);
         if (c.ownsPort) {
-            ports.release(c.ipVersion, c.localPort);
+            ports.releaseTuple(new PortTable.Tuple(c.ipVersion, c.localPort, c.remoteHigh, c.remoteLow, c.remotePort));
         }
     }
 
@@ -378,11 +378,11 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         int port = localPort;
         if (port == 0) {
-            port = ports.allocate(version);
+            port = ports.allocateTuple(version, remoteHigh, remoteLow, remotePort);
             if (port < 0) {
                 throw new BindException("no free ephemeral port");
             }
-        } else if (!ports.reserve(version, port)) {
+        } else if (!ports.reserveTuple(new PortTable.Tuple(version, port, remoteHigh, remoteLow, remotePort))) {
             throw new BindException("address in use: port " + port);
         }
         TransportShard ts = version == 4
