@@ -26,6 +26,8 @@ public final class ReceiveBuffer {
     private boolean inputShut;
     private boolean closedByApp;
     private IOException error;
+    /** The connection ended with data still unread: the array is freed once that is read or discarded. */
+    private boolean freeWhenDrained;
     /** Set by the shard when it offered a small window: the reader should wake it when it frees room. */
     private volatile boolean windowUpdateWanted;
     private final Runnable onRoom;
@@ -64,6 +66,9 @@ public final class ReceiveBuffer {
                     n = (int) Math.min(avail, length);
                     ring.get(head, b, offset, n);
                     head += n;
+                    if (freeWhenDrained && head == readable) {
+                        ring.free();
+                    }
                     break;
                 }
                 if (error != null) {
@@ -223,6 +228,9 @@ public final class ReceiveBuffer {
             closedByApp = true;
             inputShut = true;
             head = readable;
+            if (freeWhenDrained) {
+                ring.free();
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -235,6 +243,9 @@ public final class ReceiveBuffer {
         try {
             inputShut = true;
             head = readable;
+            if (freeWhenDrained) {
+                ring.free();
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -242,10 +253,17 @@ public final class ReceiveBuffer {
         onRoom.run();
     }
 
-    /** Frees the memory. */
+    /**
+     * Frees the memory; data the application has not read yet (the connection ended gracefully, e.g. TIME-WAIT
+     * over or recycled, before a slow reader got to it) is kept until it is read or discarded.
+     */
     void free() {
         lock.lock();
         try {
+            if (head < readable && !inputShut) {
+                freeWhenDrained = true;
+                return;
+            }
             ring.free();
         } finally {
             lock.unlock();
