@@ -425,6 +425,38 @@ public final class TcpConnection implements TimerHandler {
         wakeOnShard();
     }
 
+    // --- ICMP ------------------------------------------------------------------------------------------
+
+    /**
+     * A "fragmentation needed" / "packet too big" for our segment (RFC 1191, RFC 8201): segments shrink to
+     * the reported MTU (never below the IPv4 576 / IPv6 1280 minimums) and what is in flight goes again.
+     */
+    void mtuReduced(int mtu, long now) {
+        int floor = ipVersion == 4 ? 576 : 1280;
+        int newSmss = Math.max(floor, mtu) - (ipVersion == 4 ? 40 : 60);
+        if (newSmss >= smss) {
+            return;
+        }
+        smss = newSmss;
+        effMss = smss - (tsOn ? 12 : 0);
+        ctx.count(TcpCounter.MTU_REDUCED);
+        if (sender.cc != null) {
+            sender.cc.mssChanged(effMss);
+        }
+        if (state.synchronizedState() && sndUna != sndMax) {
+            sndNxt = sndUna; // the big segments were dropped on the way: send them again, smaller
+            sender.output(now);
+        }
+    }
+
+    /** Port or protocol unreachable: fatal while connecting (as Linux does), ignored once established. */
+    void unreachable(long now) {
+        if (state == TcpState.SYN_SENT) {
+            ctx.count(TcpCounter.CONNECT_FAILED);
+            fail(new ConnectException("connection refused (unreachable)"), false);
+        }
+    }
+
     // --- timers --------------------------------------------------------------------------------------
 
     @Override
