@@ -173,7 +173,7 @@ final class TcpSender {
             }
         }
         if (SeqNum.gt(ack, c.sndUna)) {
-            newAck(ack, now);
+            newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
         } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0 && newWnd == c.sndWnd
                 && c.sndMax != c.sndUna) {
             dupAck(now);
@@ -190,7 +190,7 @@ final class TcpSender {
         return true;
     }
 
-    private void newAck(int ack, long now) {
+    private void newAck(int ack, int tsEcr, long now) {
         int acked = SeqNum.diff(ack, c.sndUna);
         long flight = SeqNum.diff(c.sndMax, c.sndUna);
         long newOff = unaOffset + acked;
@@ -203,6 +203,11 @@ final class TcpSender {
         if (timing && SeqNum.gt(ack, timedSeq)) {
             timing = false;
             sample = Math.max(1, now - timedAt);
+            rtt.sample(sample);
+        } else if (c.tsOn && tsEcr != 0 && rtt.backoffs() > 0) {
+            // After a timeout Karn's rule leaves no timed segment for a while; the echoed timestamp is
+            // unambiguous (RFC 7323 RTTM), so it ends the backoff at once instead of letting it compound.
+            sample = Math.max(1, tsNow(now) - tsEcr) * 1_000_000L;
             rtt.sample(sample);
         }
         c.sndUna = ack;

@@ -113,11 +113,25 @@ class TcpConnectionTest {
         assertThat(h.out).isEmpty(); // backed off to 400 ms
         h.advanceMillis(2);
         assertThat(h.last().seq()).isEqualTo(1001);
-        // Karn: the ACK of a retransmitted segment gives no RTT sample.
-        long srtt = h.c.sender.rtt.srtt();
-        h.ack(1001 + 1448, 1000);
-        assertThat(h.c.sender.rtt.srtt()).isEqualTo(srtt);
+        // The echoed timestamp is unambiguous (RFC 7323): its sample ends the backoff.
         assertThat(h.c.sender.rtt.backoffs()).isEqualTo(2);
+        h.ack(1001 + 1448, 1000);
+        assertThat(h.c.sender.rtt.backoffs()).isZero();
+    }
+
+    @Test
+    void withoutTimestampsKarnsRuleTakesNoSampleFromARetransmission() throws Exception {
+        h.open();
+        h.c.segmentArrived(h.segment(5000, 1001, SYN | ACK, 65535, 0), h.clock.nanoTime());
+        h.peerSeq = 5001;
+        h.out.clear();
+        h.write(100);
+        h.advanceMillis(201);
+        assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isEqualTo(1);
+        long srtt = h.c.sender.rtt.srtt();
+        h.ack(1101, 65535);
+        assertThat(h.c.sender.rtt.srtt()).isEqualTo(srtt);
+        assertThat(h.c.sender.rtt.backoffs()).isEqualTo(1);
     }
 
     @Test
