@@ -340,6 +340,14 @@ class TcpConnectionTest {
     }
 
     @Test
+    void urgentDataIsDeliveredInline() {
+        h.established();
+        h.data(5001, 10, org.netstack4j.wire.TcpHeader.URG);
+        assertThat(h.c.rcv.available()).isEqualTo(10);
+        assertThat(h.c.state()).isEqualTo(TcpState.ESTABLISHED);
+    }
+
+    @Test
     void challengeAcksAreRateLimitedPerShard() {
         h.established();
         h.out.clear();
