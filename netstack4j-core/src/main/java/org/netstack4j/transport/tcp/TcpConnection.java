@@ -293,6 +293,13 @@ public final class TcpConnection implements TimerHandler {
 
     private void synchronizedInput(TcpSegment s, long now) {
         var o = s.options;
+        if (state == TcpState.SYN_RECEIVED && s.has(SYN) && !s.has(ACK) && !s.has(RST) && s.seq == irs) {
+            // The peer's SYN again: our SYN-ACK was lost. Answer it now rather than at the next timeout
+            // (counted as a retry, and no RTT sample from it: Karn).
+            retries++;
+            sender.sendSyn(true, now);
+            return;
+        }
         // PAWS (RFC 7323 §5): an old timestamp means an old duplicate.
         if (tsOn && o.hasTimestamps() && !s.has(RST) && tsRecent - o.tsVal() > 0) {
             ctx.count(TcpCounter.DROP_PAWS);

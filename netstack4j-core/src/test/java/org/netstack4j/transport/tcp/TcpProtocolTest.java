@@ -56,6 +56,21 @@ class TcpProtocolTest {
     }
 
     @Test
+    void aRepeatedSynInSynReceivedGetsTheSynAckAgain() throws Exception {
+        ProtocolHarness h = new ProtocolHarness(TcpConfig.defaults());
+        h.tcp.listen(4, 0, 0, 80, 4);
+        h.send(5555, 80, 1000, 0, SYN, 65535, null, 0);
+        Seg first = h.last();
+        h.out.clear();
+        h.send(5555, 80, 1000, 0, SYN, 65535, null, 0);
+        assertThat(h.out).hasSize(1);
+        assertThat(h.last().flags()).isEqualTo(SYN | ACK);
+        assertThat(h.last().seq()).isEqualTo(first.seq());
+        assertThat(h.last().ack()).isEqualTo(1001);
+        assertThat(h.tcp.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
     void aFullSynQueueAnswersWithCookiesAndAReturningCookieMakesTheConnection() throws Exception {
         ProtocolHarness h = new ProtocolHarness(TcpConfig.builder().synQueueLimit(1).build());
         ListenerCore l = h.tcp.listen(4, 0, 0, 80, 8);
