@@ -99,6 +99,32 @@ class TcpProtocolTest {
     }
 
     @Test
+    void aSynFloodNeitherStopsANormalConnectionNorLeavesStateBehind() throws Exception {
+        ProtocolHarness h = new ProtocolHarness(TcpConfig.builder().synQueueLimit(256).synRetries(2).build());
+        ListenerCore l = h.tcp.listen(4, 0, 0, 80, 16);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 5000; i++) {
+            h.send(1024 + r.nextInt(60000), 80, r.nextInt(), 0, SYN, 65535, synOptions(r.nextInt(1 << 30)), 0);
+        }
+        assertThat(h.tcp.connectionCount()).as("half-open state bounded by the SYN queue").isLessThanOrEqualTo(256);
+        assertThat(h.tcp.counters().get(TcpCounter.COOKIES_SENT)).isGreaterThan(4000);
+        h.out.clear();
+        // A real client now: its SYN gets a cookie, its ACK makes the connection.
+        h.send(65500, 80, 42, 0, SYN, 65535, synOptions(99), 0);
+        Seg synAck = h.last();
+        h.send(65500, 80, 43, synAck.seq() + 1, ACK, 512, new TcpOptions().setTimestamps(100, synAck.options().tsVal()), 0);
+        TcpConnection c = l.poll();
+        assertThat(c).isNotNull();
+        assertThat(c.remotePort()).isEqualTo(65500);
+        // The flood's half-open connections are forgotten after the SYN-ACK retries.
+        for (int i = 0; i < 10; i++) {
+            h.advanceMillis(2000);
+        }
+        assertThat(h.tcp.connectionCount()).isEqualTo(1);
+        assertThat(l.synQueue.get()).isZero();
+    }
+
+    @Test
     void aFullAcceptQueueDropsSyns() throws Exception {
         ProtocolHarness h = new ProtocolHarness(TcpConfig.defaults());
         ListenerCore l = h.tcp.listen(4, 0, 0, 80, 1);
