@@ -35,7 +35,7 @@ final class TcpSender {
     int recover;
     /** NewReno window inflation during recovery (RFC 6582). */
     private long inflation;
-    /** Highest sequence retransmitted in SACK recovery (RFC 6675 HighRxt). */
+    /** Highest sequence number (inclusive) retransmitted in SACK recovery (RFC 6675 HighRxt). */
     private int highRxt;
     /** SND.UNA when the last retransmission timeout fired. */
     private int rtoUna;
@@ -256,7 +256,7 @@ final class TcpSender {
         if (lost && fresh) {
             inRecovery = true;
             recover = c.sndMax;
-            highRxt = c.sndUna;
+            highRxt = c.sndUna - 1; // nothing retransmitted yet: NextSeg starts at SND.UNA
             c.ctx.count(TcpCounter.FAST_RETRANSMITS);
             cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
             inflation = c.sackOn ? 0 : 3L * c.effMss;
@@ -278,8 +278,8 @@ final class TcpSender {
             len = Math.min(c.effMss, SeqNum.diff(c.sndMax, start));
         }
         retransmit(start, len, now);
-        if (SeqNum.gt(start + len, highRxt)) {
-            highRxt = start + len;
+        if (SeqNum.gt(start + len - 1, highRxt)) {
+            highRxt = start + len - 1;
         }
     }
 
@@ -417,7 +417,7 @@ final class TcpSender {
                 return;
             }
             retransmit(seg[0], seg[1], now);
-            highRxt = seg[0] + seg[1];
+            highRxt = seg[0] + seg[1] - 1;
         }
     }
 
