@@ -75,6 +75,8 @@ class TcpPressureTest {
         assertThat(h.counters.get(TcpCounter.DROP_MEMORY)).isEqualTo(1);
         assertThat(h.memory.get()).isLessThanOrEqualTo(8192);
         h.c.terminate();
+        assertThat(h.memory.get()).as("unread data kept for the application").isEqualTo(4096);
+        h.c.rcv.closeByApp();
         assertThat(h.memory.get()).isZero();
     }
 
