@@ -25,9 +25,8 @@ public final class ReceiveBuffer {
     private boolean eof;
     private boolean inputShut;
     private boolean closedByApp;
-    private IOException error;
-    /** The connection ended with data still unread: the array is freed once that is read or discarded. */
     private boolean freeWhenDrained;
+    private IOException error;
     /** Set by the shard when it offered a small window: the reader should wake it when it frees room. */
     private volatile boolean windowUpdateWanted;
     private final Runnable onRoom;
@@ -255,17 +254,17 @@ public final class ReceiveBuffer {
     }
 
     /**
-     * Frees the memory; data the application has not read yet (the connection ended gracefully, e.g. TIME-WAIT
-     * over or recycled, before a slow reader got to it) is kept until it is read or discarded.
+     * Frees the memory (the connection is gone). In-order data the application has not read yet stays until
+     * it is read: a connection can end (TIME-WAIT over, LAST-ACK acknowledged) before its reader caught up.
      */
     void free() {
         lock.lock();
         try {
-            if (head < readable && !inputShut) {
+            if (readable > head && !inputShut) {
                 freeWhenDrained = true;
-                return;
+            } else {
+                ring.free();
             }
-            ring.free();
         } finally {
             lock.unlock();
         }
