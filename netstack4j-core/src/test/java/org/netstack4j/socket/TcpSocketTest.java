@@ -318,6 +318,22 @@ class TcpSocketTest {
     }
 
     @Test
+    void lingerWaitsUntilTheDataIsAcknowledged() throws Exception {
+        try (TcpListener l = tcpB.listen(at("0.0.0.0", 8086), 4)) {
+            TcpSocket c = tcpA.connect(at("10.0.0.2", 8086), WAIT);
+            TcpSocket s = l.accept(WAIT);
+            byte[] data = pattern(200_000, 5);
+            c.write(data, 0, data.length);
+            c.linger(10);
+            c.close(); // returns once the peer acknowledged all of it
+            assertThat(c.connection().sendBuffer().head()).isEqualTo(data.length);
+            s.readTimeout(WAIT);
+            assertThat(sha256(readAll(s.inputStream(), data.length))).isEqualTo(sha256(data));
+            s.close();
+        }
+    }
+
+    @Test
     void lingerZeroResetsThePeer() throws Exception {
         try (TcpListener l = tcpB.listen(at("0.0.0.0", 8082), 4);
              TcpSocket c = tcpA.connect(at("10.0.0.2", 8082), WAIT);
