@@ -143,13 +143,19 @@ class StackKernelUdpTest {
     }
 
     private static void echoLoop(UdpSocket socket) {
-        try {
-            while (true) {
-                UdpDatagram d = socket.receive();
-                socket.send(d.source(), d.data(), 0, d.data().length);
+        while (true) {
+            UdpDatagram d;
+            try {
+                d = socket.receive();
+            } catch (Exception e) {
+                return; // closed: the loop ends
             }
-        } catch (Exception e) {
-            // closed: the loop ends
+            try {
+                socket.send(d.source(), d.data(), 0, d.data().length);
+            } catch (Exception e) {
+                // One failed echo must not end the service (the test then fails on that datagram alone).
+                System.err.println("echo of " + d.data().length + " bytes to " + d.source() + " failed: " + e);
+            }
         }
     }
 }

@@ -69,7 +69,7 @@ class TunChannelTest {
                 udp.send(new DatagramPacket(payload, payload.length, new InetSocketAddress("10.77.0.2", 4000)));
             }
             // ping gets no answer (nobody reads for 10.77.0.2 but us); bounded by count and deadline.
-            Process ping = TestSupport.start(java.util.List.of("ping", "-n", "-c", "2", "-i", "0.2", "-w", "3",
+            Process ping = TestSupport.start(java.util.List.of("ping", "-n", "-c", "2", "-i", "0.2", "-W", "1",
                     "10.77.0.2"));
             try {
                 for (int i = 0; i < 3; i++) {
