@@ -1,13 +1,9 @@
 package org.netstack4j.transport.tcp;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.time.ManualClock;
-import org.netstack4j.time.TimerWheel;
-import org.netstack4j.transport.TransportHost;
-import org.netstack4j.transport.TransportShard;
 import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.Checksum;
 import org.netstack4j.wire.Ipv4Header;
@@ -19,17 +15,15 @@ import org.netstack4j.wire.TcpOptionsWriter;
  * A {@link TcpProtocol} over a fake one-shard host on a manual clock: tests hand it real IPv4 packets built
  * here and read back the packets it sends, parsed. The stack is 10.0.0.1, the peer 10.0.0.2.
  */
-final class ProtocolHarness implements TransportHost, TransportShard {
+final class ProtocolHarness extends OneShardHost {
     static final int LOCAL = 0x0a000001;
     static final int PEER = 0x0a000002;
 
-    final ManualClock clock = new ManualClock(1_000_000_000L);
-    final TimerWheel wheel = new TimerWheel(1_000_000L, 1024, clock.nanoTime());
-    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     final List<TcpHarness.Seg> out = new ArrayList<>();
     final TcpProtocol tcp;
 
     ProtocolHarness(TcpConfig config) {
+        super(LOCAL, new ManualClock(1_000_000_000L));
         tcp = new TcpProtocol(config);
         tcp.attach(this);
     }
@@ -59,9 +53,7 @@ final class ProtocolHarness implements TransportHost, TransportShard {
     }
 
     void runTasks() {
-        for (int i = 0; i < 10_000 && !tasks.isEmpty(); i++) {
-            tasks.poll().run();
-        }
+        runTasks(10_000);
     }
 
     void advanceMillis(long ms) {
@@ -72,78 +64,6 @@ final class ProtocolHarness implements TransportHost, TransportShard {
 
     TcpHarness.Seg last() {
         return out.get(out.size() - 1);
-    }
-
-    @Override
-    public int shardCount() {
-        return 1;
-    }
-
-    @Override
-    public TransportShard shard(int index) {
-        return this;
-    }
-
-    @Override
-    public TransportShard currentShard() {
-        return this;
-    }
-
-    @Override
-    public TransportShard shardOfIpv4Flow(int protocol, int addressA, int portA, int addressB, int portB) {
-        return this;
-    }
-
-    @Override
-    public TransportShard shardOfIpv6Flow(int protocol, long ah, long al, int pa, long bh, long bl, int pb) {
-        return this;
-    }
-
-    @Override
-    public Path pathToIpv4(int destination) {
-        return new Path(1, 4, 0, LOCAL & 0xffff_ffffL, 1500, 0, false);
-    }
-
-    @Override
-    public Path pathToIpv6(long high, long low) {
-        return null;
-    }
-
-    @Override
-    public boolean isLocalIpv4(int address) {
-        return address == LOCAL;
-    }
-
-    @Override
-    public boolean isLocalIpv6(long high, long low) {
-        return false;
-    }
-
-    @Override
-    public int index() {
-        return 0;
-    }
-
-    @Override
-    public boolean inShard() {
-        return true;
-    }
-
-    @Override
-    public long now() {
-        return clock.nanoTime();
-    }
-
-    @Override
-    public TimerWheel timers() {
-        return wheel;
-    }
-
-    @Override
-    public PacketBuffer acquire(int length) {
-        PacketBuffer p = new PacketBuffer(length + 64, 64);
-        p.append(length);
-        return p;
     }
 
     @Override
@@ -165,17 +85,4 @@ final class ProtocolHarness implements TransportHost, TransportShard {
         return true;
     }
 
-    @Override
-    public void submit(Runnable task) {
-        tasks.add(task);
-    }
-
-    @Override
-    public void addPoller(org.netstack4j.transport.ShardPoller poller) {
-        throw new UnsupportedOperationException("this harness runs no pollers");
-    }
-
-    @Override
-    public void wake() {
-    }
 }

@@ -14,9 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.time.ManualClock;
-import org.netstack4j.time.TimerWheel;
-import org.netstack4j.transport.TransportHost;
-import org.netstack4j.transport.TransportShard;
 
 /**
  * Deterministic simulation: two TCP protocol instances (one shard each) on one thread and a manual clock, joined
@@ -44,89 +41,14 @@ class TcpSimulationTest {
     private long sent;
 
     /** One stack: a TCP protocol over a fake host with one shard. */
-    private final class Side implements TransportHost, TransportShard {
-        final int address;
-        final TimerWheel wheel = new TimerWheel(1_000_000L, 1024, clock.nanoTime());
-        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final class Side extends OneShardHost {
         final TcpProtocol tcp;
         Side peer;
 
         Side(int address, TcpConfig config) {
-            this.address = address;
+            super(address, TcpSimulationTest.this.clock);
             this.tcp = new TcpProtocol(config);
             tcp.attach(this);
-        }
-
-        @Override
-        public int shardCount() {
-            return 1;
-        }
-
-        @Override
-        public TransportShard shard(int index) {
-            return this;
-        }
-
-        @Override
-        public TransportShard currentShard() {
-            return this;
-        }
-
-        @Override
-        public TransportShard shardOfIpv4Flow(int protocol, int addressA, int portA, int addressB, int portB) {
-            return this;
-        }
-
-        @Override
-        public TransportShard shardOfIpv6Flow(int protocol, long ah, long al, int pa, long bh, long bl, int pb) {
-            return this;
-        }
-
-        @Override
-        public Path pathToIpv4(int destination) {
-            return new Path(1, 4, 0, address & 0xffff_ffffL, 1500, 0, false);
-        }
-
-        @Override
-        public Path pathToIpv6(long destinationHigh, long destinationLow) {
-            return null;
-        }
-
-        @Override
-        public boolean isLocalIpv4(int a) {
-            return a == address;
-        }
-
-        @Override
-        public boolean isLocalIpv6(long high, long low) {
-            return false;
-        }
-
-        @Override
-        public int index() {
-            return 0;
-        }
-
-        @Override
-        public boolean inShard() {
-            return true;
-        }
-
-        @Override
-        public long now() {
-            return clock.nanoTime();
-        }
-
-        @Override
-        public TimerWheel timers() {
-            return wheel;
-        }
-
-        @Override
-        public PacketBuffer acquire(int length) {
-            PacketBuffer p = new PacketBuffer(length + 64, 64);
-            p.append(length);
-            return p;
         }
 
         @Override
@@ -151,19 +73,6 @@ class TcpSimulationTest {
             return true;
         }
 
-        @Override
-        public void submit(Runnable task) {
-            tasks.add(task);
-        }
-
-        @Override
-        public void addPoller(org.netstack4j.transport.ShardPoller poller) {
-            throw new UnsupportedOperationException("this harness runs no pollers");
-        }
-
-        @Override
-        public void wake() {
-        }
 
         void receive(byte[] bytes) {
             PacketBuffer p = new PacketBuffer(bytes.length + 64, 64);
@@ -174,9 +83,7 @@ class TcpSimulationTest {
         }
 
         void runTasks() {
-            for (int i = 0; i < 100_000 && !tasks.isEmpty(); i++) {
-                tasks.poll().run();
-            }
+            runTasks(100_000);
         }
     }
 
