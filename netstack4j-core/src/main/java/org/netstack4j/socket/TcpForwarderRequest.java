@@ -148,8 +148,8 @@ public final class TcpForwarderRequest {
             return false;
         }
         onShard(() -> {
-            answerReset();
             forwarder.refused.increment();
+            answerReset();
         });
         return true;
     }
@@ -157,17 +157,18 @@ public final class TcpForwarderRequest {
     /** The decision timer fired, on the shard. */
     private void expire() {
         if (decision.compareAndSet(PENDING, EXPIRED)) {
-            answerReset();
             forwarder.expired.increment();
+            answerReset();
         }
     }
 
+    /** Counted and released before the RST leaves, so that whoever sees the RST sees the counts too. */
     private void answerReset() {
         decisionTimer.cancel();
         forwarder.forget(this);
+        release();
         forwarder.tcp.protocol().refuseForwarded(shard, ipVersion, destinationHigh, destinationLow, destinationPort,
                 sourceHigh, sourceLow, sourcePort, syn.seq);
-        release();
     }
 
     private void openOnShard() {

@@ -310,4 +310,105 @@ class TcpForwarderTest {
         }
         assertThat(offered).hasSize(1);
     }
+
+    /**
+     * The example: a transparent relay. Every intercepted connection is accepted and spliced to one fixed
+     * upstream (a JDK server on loopback), bytes copied both ways, each direction's end of stream passed on as a
+     * half-close. The client sends 256 KB and shuts its output; the upstream reads to the end, sends all of it
+     * back and closes; the client reads it back and sees the end of stream.
+     */
+    @Test
+    void aTransparentRelaySplicesForwardedConnectionsToAnUpstreamWithHalfClose() throws Exception {
+        Thread ticker = Thread.ofVirtual().start(() -> {
+            // B's timers (delayed ACKs) run on its manual clock: let it follow real time for this transfer.
+            while (!Thread.currentThread().isInterrupted()) {
+                clock.advanceMillis(5);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (java.net.Socket s = upstream.accept()) {
+                        byte[] all = s.getInputStream().readAllBytes(); // until the relayed half-close
+                        s.getOutputStream().write(all);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            InetSocketAddress target = new InetSocketAddress(upstream.getInetAddress(), upstream.getLocalPort());
+            forwarder = TcpForwarder.install(tcpB, TcpForwarderOptions.defaults(),
+                    r -> Thread.ofVirtual().start(() -> TransparentRelay.serve(r, target, WAIT)));
+            for (InetSocketAddress to : List.of(at("93.184.216.34", 443), at("2001:db8::80", 80))) {
+                byte[] data = TcpSocketTest.pattern(256 * 1024, to.getPort());
+                try (TcpSocket c = tcpA.connect(to, WAIT)) {
+                    CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return readAll(c);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }, r -> Thread.ofVirtual().start(r));
+                    c.write(data, 0, data.length);
+                    c.shutdownOutput();
+                    assertThat(back.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("echo through the relay to " + to)
+                            .isEqualTo(data);
+                }
+            }
+        } finally {
+            ticker.interrupt();
+        }
+        await(() -> forwarder.established() == 2 && forwarder.inFlight() == 0, "both relayed");
+    }
+
+    /** The relay of the example: accept, connect upstream, copy both ways, pass each end of stream on. */
+    static final class TransparentRelay {
+        private TransparentRelay() {
+        }
+
+        static void serve(TcpForwarderRequest request, InetSocketAddress upstream, Duration timeout) {
+            java.net.Socket up = new java.net.Socket();
+            try {
+                up.connect(upstream, (int) timeout.toMillis());
+            } catch (IOException e) {
+                request.refuse(); // the upstream is down: the client sees its connection refused
+                closeQuietly(up);
+                return;
+            }
+            try (TcpSocket down = request.accept(timeout)) {
+                Thread toUpstream = Thread.ofVirtual().start(() -> {
+                    try {
+                        down.inputStream().transferTo(up.getOutputStream());
+                        up.shutdownOutput();
+                    } catch (IOException e) {
+                        closeQuietly(up);
+                    }
+                });
+                try {
+                    up.getInputStream().transferTo(down.outputStream());
+                    down.shutdownOutput();
+                } catch (IOException e) {
+                    // the client went away: closing both ends below ends the other direction
+                }
+                toUpstream.join(timeout.toMillis());
+            } catch (IOException | InterruptedException e) {
+                // handshake failed or interrupted: nothing to relay
+            } finally {
+                closeQuietly(up);
+            }
+        }
+
+        private static void closeQuietly(java.net.Socket s) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
 }
