@@ -61,7 +61,8 @@ public final class ReceiveBuffer {
                 }
                 long avail = readable - head;
                 if (avail > 0) {
-                    n = (int) Math.min(avail, length);
+                    // At most 64 KiB per lock hold: the shard writes segments in under the same lock.
+                    n = (int) Math.min(Math.min(avail, length), 64 * 1024);
                     ring.get(head, b, offset, n);
                     head += n;
                     break;

@@ -35,7 +35,7 @@ final class TcpSender {
     int recover;
     /** NewReno window inflation during recovery (RFC 6582). */
     private long inflation;
-    /** Highest sequence retransmitted in SACK recovery (RFC 6675 HighRxt). */
+    /** Highest sequence number (inclusive) retransmitted in SACK recovery (RFC 6675 HighRxt). */
     private int highRxt;
     /** SND.UNA when the last retransmission timeout fired. */
     private int rtoUna;
@@ -173,7 +173,7 @@ final class TcpSender {
             }
         }
         if (SeqNum.gt(ack, c.sndUna)) {
-            newAck(ack, now);
+            newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
         } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0 && newWnd == c.sndWnd
                 && c.sndMax != c.sndUna) {
             dupAck(now);
@@ -190,7 +190,7 @@ final class TcpSender {
         return true;
     }
 
-    private void newAck(int ack, long now) {
+    private void newAck(int ack, int tsEcr, long now) {
         int acked = SeqNum.diff(ack, c.sndUna);
         long flight = SeqNum.diff(c.sndMax, c.sndUna);
         long newOff = unaOffset + acked;
@@ -203,6 +203,11 @@ final class TcpSender {
         if (timing && SeqNum.gt(ack, timedSeq)) {
             timing = false;
             sample = Math.max(1, now - timedAt);
+            rtt.sample(sample);
+        } else if (c.tsOn && tsEcr != 0 && rtt.backoffs() > 0) {
+            // After a timeout Karn's rule leaves no timed segment for a while; the echoed timestamp is
+            // unambiguous (RFC 7323 RTTM), so it ends the backoff at once instead of letting it compound.
+            sample = Math.max(1, tsNow(now) - tsEcr) * 1_000_000L;
             rtt.sample(sample);
         }
         c.sndUna = ack;
@@ -251,7 +256,7 @@ final class TcpSender {
         if (lost && fresh) {
             inRecovery = true;
             recover = c.sndMax;
-            highRxt = c.sndUna;
+            highRxt = c.sndUna - 1; // nothing retransmitted yet: NextSeg starts at SND.UNA
             c.ctx.count(TcpCounter.FAST_RETRANSMITS);
             cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
             inflation = c.sackOn ? 0 : 3L * c.effMss;
@@ -273,8 +278,8 @@ final class TcpSender {
             len = Math.min(c.effMss, SeqNum.diff(c.sndMax, start));
         }
         retransmit(start, len, now);
-        if (SeqNum.gt(start + len, highRxt)) {
-            highRxt = start + len;
+        if (SeqNum.gt(start + len - 1, highRxt)) {
+            highRxt = start + len - 1;
         }
     }
 
@@ -412,7 +417,7 @@ final class TcpSender {
                 return;
             }
             retransmit(seg[0], seg[1], now);
-            highRxt = seg[0] + seg[1];
+            highRxt = seg[0] + seg[1] - 1;
         }
     }
 
