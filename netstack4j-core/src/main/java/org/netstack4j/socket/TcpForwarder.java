@@ -115,6 +115,15 @@ public final class TcpForwarder implements TcpUnclaimedHandler, AutoCloseable {
         }
     }
 
+    /** The stack closed: requests still pending (undecided, or accepted and not yet opened) fail and release. */
+    @Override
+    public void stackClosed() {
+        closed = true;
+        for (TcpForwarderRequest r : new ArrayList<>(pending.values())) {
+            r.abandon();
+        }
+    }
+
     /** Requests in flight now (offered and neither refused, expired, established nor failed). */
     public int inFlight() {
         return inFlight.get();

@@ -201,6 +201,17 @@ public final class TcpForwarderRequest {
         });
     }
 
+    /**
+     * The stack closed while the request waited for a decision or for its shard to open it: no segment can be
+     * sent any more, so it fails without RST and gives its slot back.
+     */
+    void abandon() {
+        decision.compareAndSet(PENDING, REFUSED);
+        forwarder.forget(this);
+        release();
+        connection.completeExceptionally(new SocketException("stack closed"));
+    }
+
     /** Gives the request's in-flight slot back, exactly once. */
     void release() {
         if (released.compareAndSet(false, true)) {

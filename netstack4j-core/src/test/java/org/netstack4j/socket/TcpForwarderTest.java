@@ -297,6 +297,27 @@ class TcpForwarderTest {
     }
 
     @Test
+    void closingTheStackReleasesPendingRequests() throws Exception {
+        List<TcpForwarderRequest> held = new CopyOnWriteArrayList<>();
+        forwarder = TcpForwarder.install(tcpB, TcpForwarderOptions.defaults(), held::add);
+        for (int i = 0; i < 3; i++) {
+            InetSocketAddress to = at("203.0.113." + (10 + i), 22);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    tcpA.connect(to, Duration.ofSeconds(2));
+                } catch (IOException expected) {
+                    // B goes away
+                }
+            });
+        }
+        await(() -> held.size() == 3, "three held");
+        assertThat(forwarder.inFlight()).isEqualTo(3);
+        b.close();
+        assertThat(forwarder.inFlight()).isZero();
+        assertThat(held.get(0).acceptAsync()).isCompletedExceptionally();
+    }
+
+    @Test
     void aWildcardListenerKeepsOnlyTheStacksOwnAddresses() throws Exception {
         List<TcpForwarderRequest> offered = new CopyOnWriteArrayList<>();
         forwarder = TcpForwarder.install(tcpB, TcpForwarderOptions.defaults(), identifying(offered));

@@ -108,6 +108,10 @@ public final class TcpProtocol implements TransportProtocolHandler {
     @Override
     public void stackClosed() {
         stackClosed = true;
+        TcpUnclaimedHandler u = unclaimed;
+        if (u != null) {
+            u.stackClosed(); // the shards have stopped: requests still waiting for a decision are let go
+        }
         for (ListenerCore l : listeners.values()) {
             l.close();
         }

@@ -22,4 +22,8 @@ public interface TcpUnclaimedHandler {
      */
     boolean unclaimedSyn(TransportShard shard, int ipVersion, TcpSegment syn, long sourceHigh, long sourceLow,
                          int sourcePort, long destinationHigh, long destinationLow, int destinationPort);
+
+    /** The stack is closing (its shards may not run submitted work any more): let go of what is held. */
+    default void stackClosed() {
+    }
 }
