@@ -296,6 +296,58 @@ class TcpForwarderTest {
         assertThat(tcpB.protocol().connectionCount()).isZero();
     }
 
+    /**
+     * 200 concurrent connects against a bound of 32, the handler accepting, refusing, ignoring or throwing by
+     * destination: every connect ends as its destination's behaviour says, and every slot comes back.
+     */
+    @Test
+    void everySlotComesBackWhateverTheHandlerDoes() throws Exception {
+        int n = 200;
+        forwarder = TcpForwarder.install(tcpB, new TcpForwarderOptions(32, Duration.ofSeconds(5), false), r -> {
+            switch (r.destination().getPort() % 4) {
+                case 0 -> r.acceptAsync();
+                case 1 -> r.refuse();
+                case 2 -> { } // never answered: expires
+                default -> throw new IllegalStateException("handler bug");
+            }
+        });
+        List<CompletableFuture<Object>> connects = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            InetSocketAddress to = at("198.18." + (i / 250) + "." + (i % 250 + 1), 4000 + i);
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            connects.add(f);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    f.complete(tcpA.connect(to, Duration.ofSeconds(60)));
+                } catch (IOException e) {
+                    f.complete(e);
+                }
+            });
+        }
+        // B's clock runs fast so that ignored requests expire; A retransmits the dropped SYNs in real time.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!connects.stream().allMatch(CompletableFuture::isDone) && System.nanoTime() < deadline) {
+            clock.advance(Duration.ofSeconds(1));
+            Thread.sleep(50);
+        }
+        for (int i = 0; i < n; i++) {
+            Object result = connects.get(i).getNow(null);
+            if (i % 4 == 0) {
+                assertThat(result).as("connect %d", i).isInstanceOf(TcpSocket.class);
+                ((TcpSocket) result).close();
+            } else {
+                assertThat(result).as("connect %d", i).isInstanceOf(ConnectException.class);
+            }
+        }
+        await(() -> forwarder.established() == n / 4, "the accepted ones established");
+        assertThat(forwarder.inFlight()).isZero();
+        assertThat(forwarder.offered()).isEqualTo(n);
+        assertThat(forwarder.refused()).isEqualTo(n / 2); // refused by the handler, or because it threw
+        assertThat(forwarder.handlerFailures()).isEqualTo(n / 4);
+        assertThat(forwarder.expired()).isEqualTo(n / 4);
+        assertThat(forwarder.overLimit()).as("the bound was reached").isPositive();
+    }
+
     @Test
     void closingTheStackReleasesPendingRequests() throws Exception {
         List<TcpForwarderRequest> held = new CopyOnWriteArrayList<>();
