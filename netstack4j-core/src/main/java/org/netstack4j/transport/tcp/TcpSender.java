@@ -167,15 +167,19 @@ final class TcpSender {
             return false;
         }
         long newWnd = (long) s.window << c.sndShift;
+        boolean newlySacked = false;
         if (c.sackOn && s.options.sackBlockCount() > 0) {
             for (int i = 0; i < s.options.sackBlockCount(); i++) {
-                scoreboard.addBlock(s.options.sackLeft(i), s.options.sackRight(i), ack, c.sndMax);
+                newlySacked |= scoreboard.addBlock(s.options.sackLeft(i), s.options.sackRight(i), ack, c.sndMax);
             }
         }
         if (SeqNum.gt(ack, c.sndUna)) {
             newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
-        } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0 && newWnd == c.sndWnd
-                && c.sndMax != c.sndUna) {
+        } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0
+                && c.sndMax != c.sndUna
+                && (c.sackOn && s.options.sackBlockCount() > 0 ? newlySacked : newWnd == c.sndWnd)) {
+            // RFC 5681: same window; RFC 6675 §2 with SACK: newly SACKed data, whatever the window (a Linux
+            // receiver's window grows on every ACK while it auto-tunes).
             dupAck(now);
         }
         if (SeqNum.lt(c.sndWl1, s.seq) || (c.sndWl1 == s.seq && SeqNum.le(c.sndWl2, ack))) {

@@ -342,6 +342,20 @@ class TcpConnectionTest {
     }
 
     @Test
+    void dataNotYetReadOutlivesTheConnection() throws Exception {
+        h.established();
+        h.data(5001, 500, FIN);
+        h.c.appShutdownOutput();
+        h.peerSeq = 5502;
+        h.ack(1002, 1000);
+        assertThat(h.c.state()).isEqualTo(TcpState.CLOSED); // gone before the application read anything
+        byte[] b = new byte[1000];
+        assertThat(h.c.rcv.read(b, 0, 1000, Long.MAX_VALUE)).isEqualTo(500);
+        assertThat(h.c.rcv.read(b, 0, 1000, Long.MAX_VALUE)).isEqualTo(-1);
+        assertThat(h.memory.get()).as("freed once read").isZero();
+    }
+
+    @Test
     void simultaneousCloseGoesThroughClosing() {
         h.established();
         h.c.appShutdownOutput();
