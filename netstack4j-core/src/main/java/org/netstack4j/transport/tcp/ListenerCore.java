@@ -60,6 +60,10 @@ public final class ListenerCore {
         return (high == 0 && low == 0) || (high == destinationHigh && low == destinationLow);
     }
 
+    boolean isWildcard() {
+        return high == 0 && low == 0;
+    }
+
     boolean acceptQueueFull() {
         lock.lock();
         try {

@@ -4,12 +4,16 @@ package org.netstack4j.transport.tcp;
  * A small sorted set of disjoint, non-adjacent sequence-number ranges {@code [start, end)} compared modulo
  * 2^32 (all ranges lie within 2^31 of each other). One data structure for two jobs: the receiver's record of
  * out-of-order data it holds (its SACK blocks, RFC 2018) and the sender's SACK scoreboard (RFC 6675).
- * Bounded: at most {@code maxRanges} ranges; allocation-free after construction. Not thread-safe.
+ * Bounded: at most {@code maxRanges} ranges; the arrays are allocated when the first range is added (most
+ * connections never see reordering or SACK, and two sets of 32 ranges were a quarter of an idle connection's
+ * heap), allocation-free after that. Not thread-safe.
  */
 public final class SequenceRanges {
-    // Parallel arrays in ascending sequence order; slots [0, count) are live.
-    private final int[] starts;
-    private final int[] ends;
+    private static final int[] NONE = new int[0];
+    private final int maxRanges;
+    // Parallel arrays in ascending sequence order; slots [0, count) are live. Empty until the first add.
+    private int[] starts = NONE;
+    private int[] ends = NONE;
     private int count;
 
     /** An empty set holding at most {@code maxRanges} ranges. */
@@ -17,8 +21,7 @@ public final class SequenceRanges {
         if (maxRanges <= 0) {
             throw new IllegalArgumentException("maxRanges must be positive: " + maxRanges);
         }
-        starts = new int[maxRanges];
-        ends = new int[maxRanges];
+        this.maxRanges = maxRanges;
     }
 
     /** {@code a < b} modulo 2^32 (RFC 793 sequence comparison). */
@@ -43,7 +46,7 @@ public final class SequenceRanges {
 
     /** The most ranges this set holds. */
     public int capacity() {
-        return starts.length;
+        return maxRanges;
     }
 
     /**
@@ -54,6 +57,10 @@ public final class SequenceRanges {
     public boolean add(int start, int end) {
         if (atOrBefore(end, start)) {
             return true;
+        }
+        if (starts == NONE) {
+            starts = new int[maxRanges];
+            ends = new int[maxRanges];
         }
         int first = firstEndingAtOrAfter(start); // first range touching or after start
         int last = first; // one past the last range touching [start, end]

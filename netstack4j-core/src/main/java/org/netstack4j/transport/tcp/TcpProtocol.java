@@ -39,6 +39,8 @@ public final class TcpProtocol implements TransportProtocolHandler {
     /** Connections the application may hold (opened, not yet gone), to fail their calls when the stack closes. */
     private final java.util.Set<TcpConnection> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stackClosed;
+    /** Takes SYNs nothing here claims (the TCP forwarder), or null. */
+    private volatile TcpUnclaimedHandler unclaimed;
     private TransportHost host;
     private Shard[] shards;
 
@@ -106,6 +108,10 @@ public final class TcpProtocol implements TransportProtocolHandler {
     @Override
     public void stackClosed() {
         stackClosed = true;
+        TcpUnclaimedHandler u = unclaimed;
+        if (u != null) {
+            u.stackClosed(); // the shards have stopped: requests still waiting for a decision are let go
+        }
         for (ListenerCore l : listeners.values()) {
             l.close();
         }
@@ -193,7 +199,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
             }
         }
         ListenerCore l = listeners.get(ipVersion << 16 | dstPort);
-        if (l != null && l.accepts(dstHigh, dstLow)) {
+        TcpUnclaimedHandler u = unclaimed;
+        if (l != null && l.accepts(dstHigh, dstLow) && (u == null || !l.isWildcard() || isLocal(ipVersion, dstHigh,
+                dstLow))) {
             if (seg.has(RST)) {
                 return;
             }
@@ -205,6 +213,10 @@ public final class TcpProtocol implements TransportProtocolHandler {
                     && cookieAck(sh, l, seg, ipVersion, dstHigh, dstLow, dstPort, srcHigh, srcLow, srcPort, now)) {
                 return;
             }
+        }
+        if (u != null && seg.has(SYN) && !seg.has(ACK) && !seg.has(RST)
+                && u.unclaimedSyn(sh.shard, ipVersion, seg, srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort)) {
+            return;
         }
         counters.increment(TcpCounter.DROP_NO_CONNECTION);
         resetFor(sh, seg, ipVersion, dstHigh, dstLow, dstPort, srcHigh, srcLow, srcPort);
@@ -379,6 +391,60 @@ public final class TcpProtocol implements TransportProtocolHandler {
         live.add(c);
         c.fromCookie(l, seg, mss, now);
         return true;
+    }
+
+    // --- forwarder (SYNs no listener claims) -------------------------------------------------------------
+
+    /**
+     * Installs (or with null removes) the handler offered every SYN that no connection and no listener claims;
+     * while one is installed a wildcard listener claims only SYNs to the stack's own addresses.
+     */
+    public void unclaimedHandler(TcpUnclaimedHandler handler) {
+        this.unclaimed = handler;
+    }
+
+    private boolean isLocal(int version, long high, long low) {
+        return version == 4 ? host.isLocalIpv4((int) low) : host.isLocalIpv6(high, low);
+    }
+
+    /**
+     * Completes the handshake of a SYN an {@link TcpUnclaimedHandler} took: the connection is made with the SYN's
+     * destination as its local address and answers SYN-ACK from it. Runs on {@code shard} (the one the SYN came
+     * in on); {@code syn} needs its sequence number, window and options. The connection's
+     * {@link TcpConnection#establishedFuture()} completes when the handshake ends, or fails when it does not
+     * (RST, SYN-ACK retries exhausted, stack closed).
+     *
+     * @return the connection, or null when the 4-tuple is taken meanwhile, there is no route back or the stack
+     *     is closed
+     */
+    public TcpConnection openForwarded(TransportShard shard, int version, long localHigh, long localLow,
+                                       int localPort, long remoteHigh, long remoteLow, int remotePort,
+                                       TcpSegment syn) {
+        TransportHost.Path path = pathTo(version, remoteHigh, remoteLow);
+        Shard sh = shards[shard.index()];
+        if (stackClosed || path == null
+                || sh.ctx.table.lookup(version, localHigh, localLow, localPort, remoteHigh, remoteLow, remotePort)
+                != null) {
+            return null;
+        }
+        long now = shard.now();
+        TcpConnection c = new TcpConnection(sh.ctx, version, localHigh, localLow, localPort, remoteHigh, remoteLow,
+                remotePort, path, config.sendBufferSize(), config.receiveBufferSize());
+        sh.ctx.table.put(c);
+        live.add(c);
+        c.accept(null, syn, isn(version, localHigh, localLow, localPort, remoteHigh, remoteLow, remotePort, now),
+                now);
+        return c;
+    }
+
+    /** Answers a SYN an {@link TcpUnclaimedHandler} took with {@code <SEQ=0><ACK=SYN+1><CTL=RST,ACK>}; on its shard. */
+    public void refuseForwarded(TransportShard shard, int version, long localHigh, long localLow, int localPort,
+                                long remoteHigh, long remoteLow, int remotePort, int synSequence) {
+        Shard sh = shards[shard.index()];
+        counters.increment(TcpCounter.RESETS_OUT);
+        counters.increment(TcpCounter.SEGMENTS_OUT);
+        sh.writer.write(version, localHigh, localLow, localPort, remoteHigh, remoteLow, remotePort, 0, synSequence + 1,
+                RST | ACK, 0, null, null, 0, 0, 0, false);
     }
 
     // --- application side ------------------------------------------------------------------------------
