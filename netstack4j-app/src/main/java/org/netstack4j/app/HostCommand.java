@@ -108,6 +108,10 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "0", description = "Shard loops (default: one per core).")
     int shards;
 
+    @Option(names = "--spin-us", defaultValue = "${env:NETSTACK4J_SPIN_US:-0}",
+            description = "Microseconds an idle shard polls for work before it parks (env NETSTACK4J_SPIN_US; default 0).")
+    long spinMicros;
+
     @Option(names = "--echo-port", defaultValue = "7", description = "TCP echo port (0: off; default 7).")
     int echoPort;
 
@@ -143,6 +147,7 @@ final class HostCommand implements Callable<Integer> {
         if (shards > 0) {
             b.shards(shards);
         }
+        b.idleSpin(Duration.ofNanos(spinMicros * 1000));
         Stack stack = b.build();
         UdpEcho echo = null;
         TcpServices tcpServices = null;
