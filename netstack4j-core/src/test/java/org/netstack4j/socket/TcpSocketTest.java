@@ -303,6 +303,37 @@ class TcpSocketTest {
     }
 
     @Test
+    void oneEphemeralPortServesConnectionsToDifferentPeersAndTimeWaitHoldsOnlyItsTuple() throws Exception {
+        try (TcpListener l1 = tcpB.listen(at("0.0.0.0", 8084), 4);
+             TcpListener l2 = tcpB.listen(at("0.0.0.0", 8085), 4)) {
+            TcpSocket c1 = tcpA.connect(at("0.0.0.0", 50000), at("10.0.0.2", 8084), WAIT);
+            TcpSocket c2 = tcpA.connect(at("0.0.0.0", 50000), at("10.0.0.2", 8085), WAIT);
+            assertThatThrownBy(() -> tcpA.connect(at("0.0.0.0", 50000), at("10.0.0.2", 8084), WAIT))
+                    .isInstanceOf(java.net.BindException.class);
+            l1.accept(WAIT).close();
+            l2.accept(WAIT).close();
+            c1.close();
+            c2.close();
+        }
+    }
+
+    @Test
+    void lingerWaitsUntilTheDataIsAcknowledged() throws Exception {
+        try (TcpListener l = tcpB.listen(at("0.0.0.0", 8086), 4)) {
+            TcpSocket c = tcpA.connect(at("10.0.0.2", 8086), WAIT);
+            TcpSocket s = l.accept(WAIT);
+            byte[] data = pattern(200_000, 5);
+            c.write(data, 0, data.length);
+            c.linger(10);
+            c.close(); // returns once the peer acknowledged all of it
+            assertThat(c.connection().sendBuffer().head()).isEqualTo(data.length);
+            s.readTimeout(WAIT);
+            assertThat(sha256(readAll(s.inputStream(), data.length))).isEqualTo(sha256(data));
+            s.close();
+        }
+    }
+
+    @Test
     void lingerZeroResetsThePeer() throws Exception {
         try (TcpListener l = tcpB.listen(at("0.0.0.0", 8082), 4);
              TcpSocket c = tcpA.connect(at("10.0.0.2", 8082), WAIT);

@@ -61,6 +61,9 @@ final class ByteRing {
 
     /** Copies {@code length} bytes from {@code src} to stream offset {@code at} (room ensured by the caller). */
     void put(long at, byte[] src, int offset, int length) {
+        if (buf.length == 0) {
+            return; // freed: nothing to keep (the caller ensured room before, so only after a free)
+        }
         int mask = buf.length - 1;
         while (length > 0) {
             int i = (int) (at & mask);
@@ -74,6 +77,9 @@ final class ByteRing {
 
     /** Copies {@code length} bytes at stream offset {@code at} into {@code dst}. */
     void get(long at, byte[] dst, int offset, int length) {
+        if (buf.length == 0) {
+            throw new IllegalStateException("ring freed with bytes still addressed");
+        }
         int mask = buf.length - 1;
         while (length > 0) {
             int i = (int) (at & mask);

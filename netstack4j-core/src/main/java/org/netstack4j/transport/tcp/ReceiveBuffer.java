@@ -25,6 +25,7 @@ public final class ReceiveBuffer {
     private boolean eof;
     private boolean inputShut;
     private boolean closedByApp;
+    private boolean freeWhenDrained;
     private IOException error;
     /** Set by the shard when it offered a small window: the reader should wake it when it frees room. */
     private volatile boolean windowUpdateWanted;
@@ -61,9 +62,13 @@ public final class ReceiveBuffer {
                 }
                 long avail = readable - head;
                 if (avail > 0) {
-                    n = (int) Math.min(avail, length);
+                    // At most 64 KiB per lock hold: the shard writes segments in under the same lock.
+                    n = (int) Math.min(Math.min(avail, length), 64 * 1024);
                     ring.get(head, b, offset, n);
                     head += n;
+                    if (freeWhenDrained && head == readable) {
+                        ring.free();
+                    }
                     break;
                 }
                 if (error != null) {
@@ -223,6 +228,9 @@ public final class ReceiveBuffer {
             closedByApp = true;
             inputShut = true;
             head = readable;
+            if (freeWhenDrained) {
+                ring.free();
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -235,6 +243,9 @@ public final class ReceiveBuffer {
         try {
             inputShut = true;
             head = readable;
+            if (freeWhenDrained) {
+                ring.free();
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -242,11 +253,18 @@ public final class ReceiveBuffer {
         onRoom.run();
     }
 
-    /** Frees the memory. */
+    /**
+     * Frees the memory (the connection is gone). In-order data the application has not read yet stays until
+     * it is read: a connection can end (TIME-WAIT over, LAST-ACK acknowledged) before its reader caught up.
+     */
     void free() {
         lock.lock();
         try {
-            ring.free();
+            if (readable > head && !inputShut) {
+                freeWhenDrained = true;
+            } else {
+                ring.free();
+            }
         } finally {
             lock.unlock();
         }

@@ -58,7 +58,8 @@ public final class SendBuffer {
                 }
                 long room = limit - (tail - head);
                 if (room > 0) {
-                    int n = (int) Math.min(room, length);
+                    // At most 64 KiB per lock hold: the shard copies segments out under the same lock.
+                    int n = (int) Math.min(Math.min(room, length), MAX_COPY);
                     if (!ring.ensure(head, tail, tail + n)) {
                         n = (int) Math.min(n, ring.allocated() - (tail - head));
                         if (n <= 0) {
@@ -89,6 +90,7 @@ public final class SendBuffer {
     }
 
     private static final long NO_WAIT = Long.MIN_VALUE;
+    private static final int MAX_COPY = 64 * 1024;
 
     private void awaitChange(long deadline) throws IOException {
         try {

@@ -291,6 +291,13 @@ public final class TcpConnection implements TimerHandler {
 
     private void synchronizedInput(TcpSegment s, long now) {
         var o = s.options;
+        if (state == TcpState.SYN_RECEIVED && s.has(SYN) && !s.has(ACK) && !s.has(RST) && s.seq == irs) {
+            // The peer's SYN again: our SYN-ACK was lost. Answer it now rather than at the next timeout
+            // (counted as a retry, and no RTT sample from it: Karn).
+            retries++;
+            sender.sendSyn(true, now);
+            return;
+        }
         // PAWS (RFC 7323 §5): an old timestamp means an old duplicate.
         if (tsOn && o.hasTimestamps() && !s.has(RST) && tsRecent - o.tsVal() > 0) {
             ctx.count(TcpCounter.DROP_PAWS);
@@ -421,6 +428,38 @@ public final class TcpConnection implements TimerHandler {
         established.complete(this);
         // The application may have shut output or written before the handshake ended.
         wakeOnShard();
+    }
+
+    // --- ICMP ------------------------------------------------------------------------------------------
+
+    /**
+     * A "fragmentation needed" / "packet too big" for our segment (RFC 1191, RFC 8201): segments shrink to
+     * the reported MTU (never below the IPv4 576 / IPv6 1280 minimums) and what is in flight goes again.
+     */
+    void mtuReduced(int mtu, long now) {
+        int floor = ipVersion == 4 ? 576 : 1280;
+        int newSmss = Math.max(floor, mtu) - (ipVersion == 4 ? 40 : 60);
+        if (newSmss >= smss) {
+            return;
+        }
+        smss = newSmss;
+        effMss = smss - (tsOn ? 12 : 0);
+        ctx.count(TcpCounter.MTU_REDUCED);
+        if (sender.cc != null) {
+            sender.cc.mssChanged(effMss);
+        }
+        if (state.synchronizedState() && sndUna != sndMax) {
+            sndNxt = sndUna; // the big segments were dropped on the way: send them again, smaller
+            sender.output(now);
+        }
+    }
+
+    /** Port or protocol unreachable: fatal while connecting (as Linux does), ignored once established. */
+    void unreachable(long now) {
+        if (state == TcpState.SYN_SENT) {
+            ctx.count(TcpCounter.CONNECT_FAILED);
+            fail(ConnectionErrors.connect("connection refused (unreachable)"), false);
+        }
     }
 
     // --- timers --------------------------------------------------------------------------------------

@@ -64,6 +64,8 @@ public enum TcpCounter {
     OUT_OF_ORDER,
     /** Duplicate (already received) data segments. */
     DUPLICATE_SEGMENTS,
+    /** Path MTU reductions taken from ICMP "fragmentation needed" / "packet too big". */
+    MTU_REDUCED,
     /** Bugs caught on the shard (a segment or timer that threw); must stay 0. */
     INTERNAL_ERRORS
 }

@@ -118,7 +118,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
     private void gone(TcpConnection c) {
         live.remove(c);
         if (c.ownsPort) {
-            ports.release(c.ipVersion, c.localPort);
+            ports.releaseTuple(new PortTable.Tuple(c.ipVersion, c.localPort, c.remoteHigh, c.remoteLow, c.remotePort));
         }
     }
 
@@ -207,6 +207,63 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         counters.increment(TcpCounter.DROP_NO_CONNECTION);
         resetFor(sh, seg, ipVersion, dstHigh, dstLow, dstPort, srcHigh, srcLow, srcPort);
+    }
+
+    @Override
+    public void icmpError(int nicId, int ipVersion, int type, int code, int info, PacketBuffer packet,
+                          int quotedOffset) {
+        try {
+            TransportShard current = host.currentShard();
+            Shard sh = shards[current == null ? 0 : current.index()];
+            byte[] b = packet.array();
+            int end = packet.end();
+            int tcpAt;
+            long lh;
+            long ll;
+            long rh;
+            long rl;
+            if (ipVersion == 4) {
+                if (quotedOffset + 20 > end) {
+                    return;
+                }
+                tcpAt = quotedOffset + (b[quotedOffset] & 0x0f) * 4;
+                lh = 0;
+                ll = Bytes.u32(b, quotedOffset + 12);
+                rh = 0;
+                rl = Bytes.u32(b, quotedOffset + 16);
+            } else {
+                if (quotedOffset + 40 > end || (b[quotedOffset + 6] & 0xff) != TcpHeader.PROTOCOL) {
+                    return;
+                }
+                tcpAt = quotedOffset + 40;
+                lh = Bytes.i64(b, quotedOffset + 8);
+                ll = Bytes.i64(b, quotedOffset + 16);
+                rh = Bytes.i64(b, quotedOffset + 24);
+                rl = Bytes.i64(b, quotedOffset + 32);
+            }
+            if (tcpAt + 8 > end) {
+                return;
+            }
+            TcpConnection c = sh.ctx.table.lookup(ipVersion, lh, ll, Bytes.u16(b, tcpAt), rh, rl,
+                    Bytes.u16(b, tcpAt + 2));
+            if (c == null) {
+                return;
+            }
+            int seq = Bytes.i32(b, tcpAt + 4);
+            // RFC 5927 §4.1: only an error quoting a sequence number we have in flight is believed.
+            if (org.netstack4j.wire.SeqNum.lt(seq, c.sndUna) || org.netstack4j.wire.SeqNum.gt(seq, c.sndMax)) {
+                return;
+            }
+            long now = sh.shard.now();
+            boolean tooBig = ipVersion == 4 ? type == 3 && code == 4 : type == 2;
+            if (tooBig) {
+                c.mtuReduced(ipVersion == 4 ? info & 0xffff : info, now);
+            } else if (ipVersion == 4 ? type == 3 && (code == 2 || code == 3) : type == 1 && (code == 1 || code == 4)) {
+                c.unreachable(now);
+            }
+        } catch (RuntimeException e) {
+            counters.increment(TcpCounter.INTERNAL_ERRORS);
+        }
     }
 
     /** RFC 6191: a new SYN may take over a TIME-WAIT tuple when its ISN or its timestamp is newer. */
@@ -377,11 +434,11 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         int port = localPort;
         if (port == 0) {
-            port = ports.allocate(version);
+            port = ports.allocateTuple(version, remoteHigh, remoteLow, remotePort);
             if (port < 0) {
                 throw new BindException("no free ephemeral port");
             }
-        } else if (!ports.reserve(version, port)) {
+        } else if (!ports.reserveTuple(new PortTable.Tuple(version, port, remoteHigh, remoteLow, remotePort))) {
             throw new BindException("address in use: port " + port);
         }
         TransportShard ts = version == 4

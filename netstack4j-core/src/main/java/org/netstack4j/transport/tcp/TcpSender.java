@@ -33,7 +33,7 @@ final class TcpSender {
     int recover;
     /** NewReno window inflation during recovery (RFC 6582). */
     private long inflation;
-    /** Highest sequence retransmitted in SACK recovery (RFC 6675 HighRxt). */
+    /** Highest sequence number (inclusive) retransmitted in SACK recovery (RFC 6675 HighRxt). */
     private int highRxt;
     /** SND.UNA when the last retransmission timeout fired. */
     private int rtoUna;
@@ -165,15 +165,19 @@ final class TcpSender {
             return false;
         }
         long newWnd = (long) s.window << c.sndShift;
+        boolean newlySacked = false;
         if (c.sackOn && s.options.sackBlockCount() > 0) {
             for (int i = 0; i < s.options.sackBlockCount(); i++) {
-                scoreboard.addBlock(s.options.sackLeft(i), s.options.sackRight(i), ack, c.sndMax);
+                newlySacked |= scoreboard.addBlock(s.options.sackLeft(i), s.options.sackRight(i), ack, c.sndMax);
             }
         }
         if (SeqNum.gt(ack, c.sndUna)) {
-            newAck(ack, now);
-        } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0 && newWnd == c.sndWnd
-                && c.sndMax != c.sndUna) {
+            newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
+        } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0
+                && c.sndMax != c.sndUna
+                && (c.sackOn && s.options.sackBlockCount() > 0 ? newlySacked : newWnd == c.sndWnd)) {
+            // RFC 5681: same window; RFC 6675 §2 with SACK: newly SACKed data, whatever the window (a Linux
+            // receiver's window grows on every ACK while it auto-tunes).
             dupAck(now);
         }
         if (SeqNum.lt(c.sndWl1, s.seq) || (c.sndWl1 == s.seq && SeqNum.le(c.sndWl2, ack))) {
@@ -188,7 +192,7 @@ final class TcpSender {
         return true;
     }
 
-    private void newAck(int ack, long now) {
+    private void newAck(int ack, int tsEcr, long now) {
         int acked = SeqNum.diff(ack, c.sndUna);
         long flight = SeqNum.diff(c.sndMax, c.sndUna);
         long newOff = unaOffset + acked;
@@ -201,6 +205,11 @@ final class TcpSender {
         if (timing && SeqNum.gt(ack, timedSeq)) {
             timing = false;
             sample = Math.max(1, now - timedAt);
+            rtt.sample(sample);
+        } else if (c.tsOn && tsEcr != 0 && rtt.backoffs() > 0) {
+            // After a timeout Karn's rule leaves no timed segment for a while; the echoed timestamp is
+            // unambiguous (RFC 7323 RTTM), so it ends the backoff at once instead of letting it compound.
+            sample = Math.max(1, tsNow(now) - tsEcr) * 1_000_000L;
             rtt.sample(sample);
         }
         c.sndUna = ack;
@@ -249,7 +258,7 @@ final class TcpSender {
         if (lost && fresh) {
             inRecovery = true;
             recover = c.sndMax;
-            highRxt = c.sndUna;
+            highRxt = c.sndUna - 1; // nothing retransmitted yet: NextSeg starts at SND.UNA
             c.ctx.count(TcpCounter.FAST_RETRANSMITS);
             cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
             inflation = c.sackOn ? 0 : 3L * c.effMss;
@@ -271,8 +280,8 @@ final class TcpSender {
             len = Math.min(c.effMss, SeqNum.diff(c.sndMax, start));
         }
         retransmit(start, len, now);
-        if (SeqNum.gt(start + len, highRxt)) {
-            highRxt = start + len;
+        if (SeqNum.gt(start + len - 1, highRxt)) {
+            highRxt = start + len - 1;
         }
     }
 
@@ -410,7 +419,7 @@ final class TcpSender {
                 return;
             }
             retransmit(seg[0], seg[1], now);
-            highRxt = seg[0] + seg[1];
+            highRxt = seg[0] + seg[1] - 1;
         }
     }
 

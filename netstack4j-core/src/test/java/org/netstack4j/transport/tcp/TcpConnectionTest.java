@@ -113,11 +113,25 @@ class TcpConnectionTest {
         assertThat(h.out).isEmpty(); // backed off to 400 ms
         h.advanceMillis(2);
         assertThat(h.last().seq()).isEqualTo(1001);
-        // Karn: the ACK of a retransmitted segment gives no RTT sample.
-        long srtt = h.c.sender.rtt.srtt();
-        h.ack(1001 + 1448, 1000);
-        assertThat(h.c.sender.rtt.srtt()).isEqualTo(srtt);
+        // The echoed timestamp is unambiguous (RFC 7323): its sample ends the backoff.
         assertThat(h.c.sender.rtt.backoffs()).isEqualTo(2);
+        h.ack(1001 + 1448, 1000);
+        assertThat(h.c.sender.rtt.backoffs()).isZero();
+    }
+
+    @Test
+    void withoutTimestampsKarnsRuleTakesNoSampleFromARetransmission() throws Exception {
+        h.open();
+        h.c.segmentArrived(h.segment(5000, 1001, SYN | ACK, 65535, 0), h.clock.nanoTime());
+        h.peerSeq = 5001;
+        h.out.clear();
+        h.write(100);
+        h.advanceMillis(201);
+        assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isEqualTo(1);
+        long srtt = h.c.sender.rtt.srtt();
+        h.ack(1101, 65535);
+        assertThat(h.c.sender.rtt.srtt()).isEqualTo(srtt);
+        assertThat(h.c.sender.rtt.backoffs()).isEqualTo(1);
     }
 
     @Test
@@ -163,6 +177,47 @@ class TcpConnectionTest {
         assertThat(h.c.sender.inRecovery).isTrue();
         // A full ACK ends the recovery.
         h.ack(1001 + 8 * 1448, 1000);
+        assertThat(h.c.sender.inRecovery).isFalse();
+    }
+
+    /** The peer acknowledges {@code ack} with SACK blocks {@code [left, right)} pairs. */
+    private void sackAck(int ack, int... edges) {
+        var s = h.segment(h.peerSeq, ack, ACK, 1000, 0);
+        s.options.setTimestamps(++h.peerTs, h.lastTsVal());
+        for (int i = 0; i < edges.length; i += 2) {
+            s.options.addSackBlock(edges[i], edges[i + 1]);
+        }
+        h.c.segmentArrived(s, h.clock.nanoTime());
+    }
+
+    @Test
+    void sackRecoveryRetransmitsOnlyTheHolesTheReceiverReports() throws Exception {
+        h.established();
+        h.ack(1001, 1000);
+        h.out.clear();
+        int m = 1448;
+        h.write(10 * m);
+        assertThat(h.take()).hasSize(10);
+        // Segments 0 and 4 are lost; the receiver SACKs the others as they come.
+        sackAck(1001, 1001 + m, 1001 + 2 * m);
+        sackAck(1001, 1001 + m, 1001 + 3 * m);
+        assertThat(h.out).isEmpty();
+        sackAck(1001, 1001 + m, 1001 + 4 * m); // three SACKed segments above the hole: IsLost(SND.UNA)
+        assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(1);
+        assertThat(h.out).isNotEmpty();
+        assertThat(h.out.get(0).seq()).isEqualTo(1001);
+        assertThat(h.out.get(0).payload()).hasSize(m);
+        h.out.clear();
+        sackAck(1001, 1001 + m, 1001 + 4 * m, 1001 + 5 * m, 1001 + 8 * m);
+        // The second hole (segment 4) is lost too now (3 segments SACKed above it): it goes, nothing SACKed does.
+        assertThat(h.out).extracting(Seg::seq).contains(1001 + 4 * m);
+        for (Seg seg : h.out) {
+            boolean sacked = (seg.seq() >= 1001 + m && seg.seq() < 1001 + 4 * m)
+                    || (seg.seq() >= 1001 + 5 * m && seg.seq() < 1001 + 8 * m);
+            assertThat(sacked).as("retransmitted a SACKed segment: %s", seg).isFalse();
+        }
+        // The cumulative ACK past the recovery point ends the recovery.
+        h.ack(1001 + 10 * m, 1000);
         assertThat(h.c.sender.inRecovery).isFalse();
     }
 
@@ -287,6 +342,20 @@ class TcpConnectionTest {
     }
 
     @Test
+    void dataNotYetReadOutlivesTheConnection() throws Exception {
+        h.established();
+        h.data(5001, 500, FIN);
+        h.c.appShutdownOutput();
+        h.peerSeq = 5502;
+        h.ack(1002, 1000);
+        assertThat(h.c.state()).isEqualTo(TcpState.CLOSED); // gone before the application read anything
+        byte[] b = new byte[1000];
+        assertThat(h.c.rcv.read(b, 0, 1000, Long.MAX_VALUE)).isEqualTo(500);
+        assertThat(h.c.rcv.read(b, 0, 1000, Long.MAX_VALUE)).isEqualTo(-1);
+        assertThat(h.memory.get()).as("freed once read").isZero();
+    }
+
+    @Test
     void simultaneousCloseGoesThroughClosing() {
         h.established();
         h.c.appShutdownOutput();
@@ -323,6 +392,14 @@ class TcpConnectionTest {
         h.data(5001, 10, 0);
         assertThat(h.last().flags()).isEqualTo(RST);
         assertThat(h.c.state()).isEqualTo(TcpState.CLOSED);
+    }
+
+    @Test
+    void urgentDataIsDeliveredInline() {
+        h.established();
+        h.data(5001, 10, org.netstack4j.wire.TcpHeader.URG);
+        assertThat(h.c.rcv.available()).isEqualTo(10);
+        assertThat(h.c.state()).isEqualTo(TcpState.ESTABLISHED);
     }
 
     @Test

@@ -56,6 +56,21 @@ class TcpProtocolTest {
     }
 
     @Test
+    void aRepeatedSynInSynReceivedGetsTheSynAckAgain() throws Exception {
+        ProtocolHarness h = new ProtocolHarness(TcpConfig.defaults());
+        h.tcp.listen(4, 0, 0, 80, 4);
+        h.send(5555, 80, 1000, 0, SYN, 65535, null, 0);
+        Seg first = h.last();
+        h.out.clear();
+        h.send(5555, 80, 1000, 0, SYN, 65535, null, 0);
+        assertThat(h.out).hasSize(1);
+        assertThat(h.last().flags()).isEqualTo(SYN | ACK);
+        assertThat(h.last().seq()).isEqualTo(first.seq());
+        assertThat(h.last().ack()).isEqualTo(1001);
+        assertThat(h.tcp.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
     void aFullSynQueueAnswersWithCookiesAndAReturningCookieMakesTheConnection() throws Exception {
         ProtocolHarness h = new ProtocolHarness(TcpConfig.builder().synQueueLimit(1).build());
         ListenerCore l = h.tcp.listen(4, 0, 0, 80, 8);
@@ -81,6 +96,32 @@ class TcpProtocolTest {
         assertThat(c.effectiveMss()).isEqualTo(1448);
         assertThat(c.rcv.available()).as("data on the cookie's ACK is kept").isEqualTo(100);
         assertThat(h.tcp.counters().get(TcpCounter.COOKIES_ACCEPTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aSynFloodNeitherStopsANormalConnectionNorLeavesStateBehind() throws Exception {
+        ProtocolHarness h = new ProtocolHarness(TcpConfig.builder().synQueueLimit(256).synRetries(2).build());
+        ListenerCore l = h.tcp.listen(4, 0, 0, 80, 16);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 5000; i++) {
+            h.send(1024 + r.nextInt(60000), 80, r.nextInt(), 0, SYN, 65535, synOptions(r.nextInt(1 << 30)), 0);
+        }
+        assertThat(h.tcp.connectionCount()).as("half-open state bounded by the SYN queue").isLessThanOrEqualTo(256);
+        assertThat(h.tcp.counters().get(TcpCounter.COOKIES_SENT)).isGreaterThan(4000);
+        h.out.clear();
+        // A real client now: its SYN gets a cookie, its ACK makes the connection.
+        h.send(65500, 80, 42, 0, SYN, 65535, synOptions(99), 0);
+        Seg synAck = h.last();
+        h.send(65500, 80, 43, synAck.seq() + 1, ACK, 512, new TcpOptions().setTimestamps(100, synAck.options().tsVal()), 0);
+        TcpConnection c = l.poll();
+        assertThat(c).isNotNull();
+        assertThat(c.remotePort()).isEqualTo(65500);
+        // The flood's half-open connections are forgotten after the SYN-ACK retries.
+        for (int i = 0; i < 10; i++) {
+            h.advanceMillis(2000);
+        }
+        assertThat(h.tcp.connectionCount()).isEqualTo(1);
+        assertThat(l.synQueue.get()).isZero();
     }
 
     @Test
@@ -134,6 +175,63 @@ class TcpProtocolTest {
         assertThat(h.tcp.counters().get(TcpCounter.TIME_WAIT_REUSED)).isEqualTo(1);
         assertThat(h.last().flags()).isEqualTo(SYN | ACK);
         assertThat(h.last().ack()).isEqualTo(90001);
+    }
+
+    /** An ICMP error packet quoting our segment {@code seq} from local port {@code port} to the peer's 80. */
+    private static org.netstack4j.buffer.PacketBuffer icmpQuoting(int port, int seq) {
+        org.netstack4j.buffer.PacketBuffer p = new org.netstack4j.buffer.PacketBuffer(200, 64);
+        p.append(28 + 28);
+        byte[] b = p.array();
+        int q = p.start() + 28;
+        org.netstack4j.wire.Ipv4Header.write(b, q, 0, 1500, 7, 0, 0, 64, 6, ProtocolHarness.LOCAL,
+                ProtocolHarness.PEER);
+        org.netstack4j.wire.Bytes.put16(b, q + 20, port);
+        org.netstack4j.wire.Bytes.put16(b, q + 22, 80);
+        org.netstack4j.wire.Bytes.put32(b, q + 24, seq);
+        return p;
+    }
+
+    @Test
+    void fragmentationNeededShrinksTheSegmentsAndResendsWhatIsInFlight() throws Exception {
+        ProtocolHarness h = new ProtocolHarness(TcpConfig.defaults());
+        ListenerCore l = h.tcp.listen(4, 0, 0, 80, 4);
+        h.send(5555, 80, 1000, 0, SYN, 65535, new TcpOptions().setMss(1460), 0);
+        int iss = h.last().seq();
+        h.send(5555, 80, 1001, iss + 1, ACK, 65535, null, 0);
+        TcpConnection c = l.poll();
+        c.snd.tryWrite(new byte[3000], 0, 3000);
+        c.appWake();
+        h.runTasks();
+        assertThat(h.last().payload().length).isEqualTo(1460); // two full segments; Nagle holds the rest
+        var icmp = icmpQuoting(80, iss + 1); // quoting: the connection's local port is 80 (we are the server)
+        // The quoted header is ours: source LOCAL port 80, destination PEER port 5555.
+        org.netstack4j.wire.Bytes.put16(icmp.array(), icmp.start() + 28 + 22, 5555);
+        h.out.clear();
+        h.tcp.icmpError(1, 4, 3, 4, 1000, icmp, icmp.start() + 28);
+        assertThat(c.effectiveMss()).isEqualTo(960);
+        assertThat(h.tcp.counters().get(TcpCounter.MTU_REDUCED)).isEqualTo(1);
+        assertThat(h.out).isNotEmpty();
+        assertThat(h.out.get(0).seq()).isEqualTo(iss + 1);
+        assertThat(h.out).allSatisfy(seg -> assertThat(seg.payload().length).isLessThanOrEqualTo(960));
+        // An error quoting a sequence number outside the flight is not believed (RFC 5927).
+        var stale = icmpQuoting(80, iss - 5000);
+        org.netstack4j.wire.Bytes.put16(stale.array(), stale.start() + 28 + 22, 5555);
+        h.tcp.icmpError(1, 4, 3, 4, 600, stale, stale.start() + 28);
+        assertThat(c.effectiveMss()).isEqualTo(960);
+    }
+
+    @Test
+    void portUnreachableWhileConnectingFailsTheConnect() throws Exception {
+        ProtocolHarness h = new ProtocolHarness(TcpConfig.defaults());
+        TcpConnection c = h.tcp.connect(4, 0, ProtocolHarness.LOCAL & 0xffff_ffffL, 0, 0,
+                ProtocolHarness.PEER & 0xffff_ffffL, 80, 65536, 65536);
+        h.runTasks();
+        Seg syn = h.last();
+        assertThat(syn.flags()).isEqualTo(SYN);
+        var icmp = icmpQuoting(c.localPort(), syn.seq());
+        h.tcp.icmpError(1, 4, 3, 3, 0, icmp, icmp.start() + 28);
+        assertThat(c.establishedFuture()).isCompletedExceptionally();
+        assertThat(h.tcp.connectionCount()).isZero();
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.netstack4j.buffer.PacketBuffer;
 import org.netstack4j.time.ManualClock;
 import org.netstack4j.time.TimerWheel;
@@ -220,8 +220,13 @@ class TcpSimulationTest {
         }
     }
 
+    /** Seeds 1..N, N from {@code -Dnetstack4j.tcp.simSeeds} (default 12; raise it for a long soak). */
+    static java.util.stream.LongStream seeds() {
+        return java.util.stream.LongStream.rangeClosed(1, Long.getLong("netstack4j.tcp.simSeeds", 12));
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4})
+    @MethodSource("seeds")
     void manyTransfersOverABadLinkArriveIntact(long seed) throws Exception {
         random = new SplittableRandom(seed);
         drop = 0.03;
@@ -230,7 +235,7 @@ class TcpSimulationTest {
         corrupt = 0.02;
         boolean sack = seed % 2 == 1;
         TcpConfig config = TcpConfig.builder().timeWait(Duration.ofSeconds(1)).sack(sack)
-                .timestamps(seed != 4).congestionControl(seed == 3 ? CongestionControls.NEW_RENO
+                .timestamps(seed % 4 != 0).congestionControl(seed % 3 == 0 ? CongestionControls.NEW_RENO
                         : CongestionControls.CUBIC)
                 .sendBufferSize(64 * 1024).receiveBufferSize(64 * 1024).build();
         Side a = new Side(A, config);
@@ -238,7 +243,7 @@ class TcpSimulationTest {
         a.peer = b;
         b.peer = a;
         ListenerCore listener = b.tcp.listen(4, 0, 0, 80, 256);
-        int transfers = 40;
+        int transfers = Integer.getInteger("netstack4j.tcp.simTransfers", 60);
         List<End[]> pairs = new ArrayList<>();
         for (int i = 0; i < transfers; i++) {
             End client = new End();
