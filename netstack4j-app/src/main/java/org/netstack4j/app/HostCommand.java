@@ -21,6 +21,7 @@ import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
 import org.netstack4j.tun.linux.AdoptOptions;
 import org.netstack4j.tun.linux.TunDevice;
+import org.netstack4j.tun.linux.TunOffload;
 import org.netstack4j.tun.linux.TunOptions;
 import org.netstack4j.wire.Ipv4Address;
 import org.netstack4j.wire.Ipv6Address;
@@ -63,6 +64,17 @@ final class HostCommand implements Callable<Integer> {
             description = "Adopt these already attached queue fds, e.g. 3,4 (env TUN_FDS) instead of opening.")
     String fds;
 
+    @Option(names = "--offloads", defaultValue = "${env:NETSTACK4J_OFFLOADS:-1}",
+            description = {"1 (default): attach with the virtio-net header and ask for the TCP offloads, so the",
+                    "kernel hands over TCP super-packets with partial checksums and takes super-segments and",
+                    "partial checksums from us; 0: plain packets (env NETSTACK4J_OFFLOADS). Adopted fds",
+                    "(--tun-fds) use the header only when TUN_VNET_HDR=1 says they were attached with it."})
+    int offloads;
+
+    @Option(names = "--vnet-hdr", defaultValue = "${env:TUN_VNET_HDR:-0}", hidden = true,
+            description = "1: adopted fds were attached with IFF_VNET_HDR (env TUN_VNET_HDR).")
+    int vnetHdr;
+
     @Option(names = "--ip", defaultValue = "${env:PEER_IP:-198.18.0.2}",
             description = "The host's IPv4 address (env PEER_IP).")
     String ip;
@@ -96,6 +108,10 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "0", description = "Shard loops (default: one per core).")
     int shards;
 
+    @Option(names = "--spin-us", defaultValue = "${env:NETSTACK4J_SPIN_US:-0}",
+            description = "Microseconds an idle shard polls for work before it parks (env NETSTACK4J_SPIN_US; default 0).")
+    long spinMicros;
+
     @Option(names = "--echo-port", defaultValue = "7", description = "TCP echo port (0: off; default 7).")
     int echoPort;
 
@@ -113,8 +129,11 @@ final class HostCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TunDevice dev = openDevice();
         OutputStream capture = pcap == null ? null : Files.newOutputStream(pcap);
+        // With the virtio-net header the device segments our super-segments and completes our checksums
+        // (the endpoint then reports device GSO), and the kernel's super-packets reach TCP whole.
+        boolean offloaded = dev.virtioNetHeaderLength() > 0;
         PacketEndpointOptions.Builder o = PacketEndpointOptions.builder().channels(dev.queues()).mtu(mtu)
-                .ethernetHeader(tap);
+                .ethernetHeader(tap).softwareGso(offloaded).txChecksumOffload(offloaded);
         if (tap) {
             // A locally administered unicast address of our own, not the kernel side's.
             long mac = (ThreadLocalRandom.current().nextLong() & 0xfeff_ffff_ffffL) | 0x0200_0000_0000L;
@@ -128,6 +147,7 @@ final class HostCommand implements Callable<Integer> {
         if (shards > 0) {
             b.shards(shards);
         }
+        b.idleSpin(Duration.ofNanos(spinMicros * 1000));
         Stack stack = b.build();
         UdpEcho echo = null;
         TcpServices tcpServices = null;
@@ -160,7 +180,8 @@ final class HostCommand implements Callable<Integer> {
             List<InetAddress> wildcards = List.of(InetAddress.getByName(ip6.isBlank() ? "0.0.0.0" : "::"));
             tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, 128, address),
                     wildcards, new TcpServices.Ports(echoPort, discardPort, chargenPort, httpPort));
-            System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu + ", "
+            System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu
+                    + (offloaded ? ", offloads " + dev.offloads() : ", no offloads") + ", "
                     + nic.addresses() + (tap ? ", link-local " + nic.linkLocalAddress() : "") + "; udp echo on port " + UdpEcho.PORT
                     + "; tcp " + tcpServices.describe() + "; ready");
             long deadline = lifetime > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime) : Long.MAX_VALUE;
@@ -201,12 +222,20 @@ final class HostCommand implements Callable<Integer> {
             for (int i = 0; i < parts.length; i++) {
                 list[i] = Integer.parseInt(parts[i].trim());
             }
-            return TunDevice.adopt(list, AdoptOptions.defaults());
+            AdoptOptions adopt = AdoptOptions.defaults();
+            if (vnetHdr == 1 && offloads == 1) {
+                adopt = adopt.withOffloads(TunOffload.tcp()).withDeliverSuperPackets(true);
+            }
+            return TunDevice.adopt(list, adopt);
         }
         int n = queues > 0 ? queues : multiQueue == 1 ? 2 : 1;
         TunOptions options = tap ? TunOptions.tap(device) : TunOptions.tun(device);
         if (multiQueue == 1 || n > 1) {
             options = options.withQueues(n);
+        }
+        if (offloads == 1) {
+            // Attaching to an existing device with IFF_VNET_HDR and TUNSETOFFLOAD works: both are per fd.
+            options = options.withOffloads(TunOffload.tcp()).withDeliverSuperPackets(true);
         }
         return TunDevice.open(options);
     }

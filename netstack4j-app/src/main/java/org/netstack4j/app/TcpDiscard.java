@@ -18,9 +18,13 @@ final class TcpDiscard extends TcpService {
     @Override
     void serve(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
-        byte[] buf = new byte[64 * 1024];
-        while (in.read(buf) >= 0) {
-            // Dropped.
+        byte[] buf = BufferPool.SHARED.take();
+        try {
+            while (in.read(buf) >= 0) {
+                // Dropped.
+            }
+        } finally {
+            BufferPool.SHARED.give(buf);
         }
     }
 }

@@ -21,10 +21,14 @@ final class TcpEcho extends TcpService {
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            out.write(buf, 0, n);
+        byte[] buf = BufferPool.SHARED.take();
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+            }
+        } finally {
+            BufferPool.SHARED.give(buf);
         }
         socket.shutdownOutput();
     }

@@ -6,35 +6,36 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.netstack4j.wire.Ipv4Address;
 import org.netstack4j.wire.Ipv6Address;
 
 /**
  * A listener on the IPv6 unspecified address and its IPv4 twin on the same port, accepting from both: what a
- * JDK server socket bound to {@code ::} does (IPV6_V6ONLY off), while a stack listener takes one family. A
- * virtual thread per family accepts and hands each connection over through a queue of two, waiting while
- * it is full, so the stack's backlog still bounds what is queued.
+ * JDK server socket bound to {@code ::} does (IPV6_V6ONLY off), while a stack listener takes one family. An
+ * accepting thread takes from whichever listener has a connection queued and otherwise waits for either to
+ * queue one (each listener wakes it through its {@code onQueued} hook): no thread of its own and no hand-off
+ * between threads per connection, and the stack's backlog bounds what is queued.
  */
 final class DualStackListener {
     /** Tries at finding an ephemeral port free in both families. */
     private static final int EPHEMERAL_TRIES = 16;
-    private static final Object CLOSED = new Object();
 
     private final TcpListener v6;
     private final TcpListener v4;
-    private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(2);
-    private final Thread pump6;
-    private final Thread pump4;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
+    /** Which family is tried first: alternates, so a busy family cannot starve the other. */
+    private boolean v4First;
     private volatile boolean closed;
 
     private DualStackListener(TcpListener v6, TcpListener v4) {
         this.v6 = v6;
         this.v4 = v4;
-        this.pump6 = Thread.ofVirtual().name("tcp-dual-accept6-" + v6.localAddress().getPort()).start(() -> pump(v6));
-        this.pump4 = Thread.ofVirtual().name("tcp-dual-accept4-" + v4.localAddress().getPort()).start(() -> pump(v4));
+        Runnable wake = this::wake;
+        v6.onQueued(wake);
+        v4.onQueued(wake);
     }
 
     /** Listens on {@code [::]:port} and {@code 0.0.0.0:port} (port 0: one ephemeral port free in both). */
@@ -57,49 +58,54 @@ final class DualStackListener {
         throw last;
     }
 
-    private void pump(TcpListener l) {
-        while (!closed) {
-            TcpSocket s;
-            try {
-                s = l.accept();
-            } catch (IOException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                // A failed accept loses that one connection; a short pause keeps a persistent failure from spinning.
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                continue;
-            }
-            try {
-                ready.put(s);
-            } catch (InterruptedException e) {
-                closeQuietly(s);
-                return;
-            }
+    private void wake() {
+        lock.lock();
+        try {
+            queued.signal();
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The next connection of either family; {@code timeout} null or zero waits forever. */
     TcpSocket accept(Duration timeout) throws IOException {
-        Object o;
+        long deadline = timeout == null || timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        lock.lock();
         try {
-            o = timeout == null || timeout.isZero() ? ready.take() : ready.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            while (true) {
+                if (closed) {
+                    throw new SocketException("Socket closed");
+                }
+                // Polled under our lock: a connection queued after the poll signals only once we wait.
+                TcpListener first = v4First ? v4 : v6;
+                TcpListener second = v4First ? v6 : v4;
+                v4First = !v4First;
+                TcpSocket s = first.poll();
+                if (s == null) {
+                    s = second.poll();
+                }
+                if (s != null) {
+                    return s;
+                }
+                if (v6.isClosed() && v4.isClosed()) {
+                    throw new SocketException("Socket closed");
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    queued.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new SocketTimeoutException("accept timed out");
+                    }
+                    queued.awaitNanos(left);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SocketException("accept interrupted");
+        } finally {
+            lock.unlock();
         }
-        if (o == null) {
-            throw new SocketTimeoutException("accept timed out");
-        }
-        if (o == CLOSED) {
-            ready.offer(CLOSED);
-            throw new SocketException("Socket closed");
-        }
-        return (TcpSocket) o;
     }
 
     /** The IPv6 listener's address: {@code [::]:port}. */
@@ -107,7 +113,7 @@ final class DualStackListener {
         return v6.localAddress();
     }
 
-    /** Closes both listeners, ends the threads, resets connections not taken yet and wakes waiting accepts. */
+    /** Closes both listeners (resetting connections not taken yet) and wakes waiting accepts. */
     void close() throws IOException {
         if (closed) {
             return;
@@ -115,38 +121,21 @@ final class DualStackListener {
         closed = true;
         IOException failure = null;
         for (TcpListener l : new TcpListener[] {v6, v4}) {
+            l.onQueued(null);
             try {
                 l.close();
             } catch (IOException e) {
                 failure = e;
             }
         }
-        pump6.interrupt();
-        pump4.interrupt();
+        lock.lock();
         try {
-            pump6.join(2000);
-            pump4.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            queued.signalAll();
+        } finally {
+            lock.unlock();
         }
-        Object o;
-        while ((o = ready.poll()) != null) {
-            if (o instanceof TcpSocket s) {
-                closeQuietly(s);
-            }
-        }
-        ready.offer(CLOSED);
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private static void closeQuietly(TcpSocket s) {
-        try {
-            s.linger(0);
-            s.close();
-        } catch (IOException e) {
-            // Already gone.
         }
     }
 }

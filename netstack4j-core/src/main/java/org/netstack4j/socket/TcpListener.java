@@ -29,6 +29,22 @@ public final class TcpListener implements Closeable {
         return new TcpSocket(core.take(System.nanoTime() + timeout.toNanos()));
     }
 
+    /** The next connection if one is queued, else null; never blocks. */
+    TcpSocket poll() {
+        var c = core.poll();
+        return c == null ? null : new TcpSocket(c);
+    }
+
+    /** Whether closed. */
+    boolean isClosed() {
+        return core.isClosed();
+    }
+
+    /** See {@link ListenerCore#onQueued(Runnable)}. */
+    void onQueued(Runnable hook) {
+        core.onQueued(hook);
+    }
+
     /** The bound address and port. */
     public InetSocketAddress localAddress() {
         return SocketAddresses.of(core.version(), core.high(), core.low(), core.port());

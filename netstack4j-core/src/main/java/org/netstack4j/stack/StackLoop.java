@@ -53,6 +53,7 @@ final class StackLoop implements Runnable, TransportShard {
     private volatile ShardPoller[] pollers = new ShardPoller[0];
     private volatile boolean running = true;
     private volatile boolean parked;
+    private final long idleSpinNanos;
 
     StackLoop(int index, Stack stack, Stack.Builder options, long seed) {
         this.index = index;
@@ -67,6 +68,7 @@ final class StackLoop implements Runnable, TransportShard {
         this.ipv4 = new Ipv4Path(this, options);
         this.ipv6 = new Ipv6Path(this, options);
         this.flowHash = new FlowHash(stack.flowSeed());
+        this.idleSpinNanos = options.idleSpinNanos;
         this.thread = options.threadFactory.newThread(this);
         thread.setName("netstack4j-shard-" + index);
         thread.setDaemon(true);
@@ -235,6 +237,9 @@ final class StackLoop implements Runnable, TransportShard {
             wheel.advanceTo(now);
             ipv4.expire(now);
             ipv6.expire(now);
+            if (!worked && idleSpinNanos > 0) {
+                worked = spin(now);
+            }
             if (!worked) {
                 parked = true;
                 if (running && queue.isEmpty() && commands.isEmpty() && !pollersHaveWork()) {
@@ -247,6 +252,25 @@ final class StackLoop implements Runnable, TransportShard {
         }
         runCommands();
         drainOnExit();
+    }
+
+    /**
+     * Polls for work for up to the idle spin; true when some came. Bounded by the real time, not the stack's
+     * clock (an injected clock may stand still), and by the next timer when it is due sooner.
+     */
+    private boolean spin(long now) {
+        long timer = wheel.nextDeadline();
+        long span = timer == Long.MAX_VALUE ? idleSpinNanos : Math.min(idleSpinNanos, Math.max(0, timer - now));
+        long until = System.nanoTime() + span;
+        do {
+            for (int i = 0; i < 64; i++) {
+                if (!queue.isEmpty() || !commands.isEmpty() || pollersHaveWork()) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            }
+        } while (running && System.nanoTime() - until < 0);
+        return false;
     }
 
     private boolean runPollers() {

@@ -323,4 +323,45 @@ class NetstackSocketTest {
             assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
         }
     }
+
+    @Test
+    void connectionsQueuedOnBothFamiliesBeforeAnyAcceptAreAllTakenAndCloseWakesAWaitingAccept() throws Exception {
+        ServerSocket server = new NetstackServerSocket(tcpA, 0);
+        int port = server.getLocalPort();
+        SocketFactory factory = new NetstackSocketFactory(tcpB);
+        java.util.List<Socket> clients = new java.util.ArrayList<>();
+        try {
+            // No accept is waiting: the connections stay in the two stack listeners' queues.
+            for (int i = 0; i < 3; i++) {
+                clients.add(factory.createSocket("10.0.0.1", port));
+                clients.add(factory.createSocket("fd00::1", port));
+            }
+            server.setSoTimeout(5000);
+            java.util.Map<InetAddress, Integer> from = new java.util.HashMap<>();
+            for (int i = 0; i < 6; i++) {
+                try (Socket s = server.accept()) {
+                    from.merge(s.getInetAddress(), 1, Integer::sum);
+                }
+            }
+            assertThat(from).containsOnly(java.util.Map.entry(InetAddress.getByName("10.0.0.2"), 3),
+                    java.util.Map.entry(InetAddress.getByName("fd00::2"), 3));
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+        }
+        server.setSoTimeout(0);
+        CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                server.accept();
+                return null;
+            } catch (java.io.IOException e) {
+                return e;
+            }
+        });
+        // Bounded wait for the accept to block; the exception type, not the timing, is what is asserted.
+        Thread.sleep(100);
+        server.close();
+        assertThat(blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
+    }
 }

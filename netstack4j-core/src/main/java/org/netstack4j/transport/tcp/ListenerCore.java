@@ -27,6 +27,8 @@ public final class ListenerCore {
     private final Condition ready = lock.newCondition();
     private final ArrayDeque<TcpConnection> queue = new ArrayDeque<>();
     private boolean closed;
+    /** Run after a connection was queued (outside the lock): lets one waiter serve several listeners. */
+    private volatile Runnable onQueued;
 
     ListenerCore(int version, long high, long low, int port, int backlog) {
         this.version = version;
@@ -82,10 +84,22 @@ public final class ListenerCore {
             }
             queue.add(c);
             ready.signal();
-            return true;
         } finally {
             lock.unlock();
         }
+        Runnable hook = onQueued;
+        if (hook != null) {
+            hook.run();
+        }
+        return true;
+    }
+
+    /**
+     * Sets what runs (on the shard, outside this listener's lock) each time a connection is queued: a caller
+     * that waits on several listeners at once, with {@link #poll()}, wakes up on it. Null removes it.
+     */
+    public void onQueued(Runnable hook) {
+        this.onQueued = hook;
     }
 
     /** The next established connection, waiting until {@code deadline} ({@code System.nanoTime()}). */

@@ -6,8 +6,6 @@ import static org.netstack4j.wire.TcpHeader.RST;
 import static org.netstack4j.wire.TcpHeader.SYN;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.netstack4j.time.Timer;
@@ -260,7 +258,7 @@ public final class TcpConnection implements TimerHandler {
         if (s.has(RST)) {
             if (hasAck) {
                 ctx.count(TcpCounter.CONNECT_FAILED);
-                fail(new ConnectException("connection refused"), false);
+                fail(ConnectionErrors.connect("connection refused"), false);
             }
             return;
         }
@@ -323,8 +321,8 @@ public final class TcpConnection implements TimerHandler {
                     terminate();
                 } else {
                     ctx.count(TcpCounter.CONNECTIONS_RESET);
-                    fail(state == TcpState.SYN_RECEIVED ? new ConnectException("connection refused")
-                            : new SocketException("connection reset"), false);
+                    fail(state == TcpState.SYN_RECEIVED ? ConnectionErrors.connect("connection refused")
+                            : ConnectionErrors.socket("connection reset"), false);
                 }
             } else {
                 sender.challengeAck();
@@ -460,7 +458,7 @@ public final class TcpConnection implements TimerHandler {
     void unreachable(long now) {
         if (state == TcpState.SYN_SENT) {
             ctx.count(TcpCounter.CONNECT_FAILED);
-            fail(new ConnectException("connection refused (unreachable)"), false);
+            fail(ConnectionErrors.connect("connection refused (unreachable)"), false);
         }
     }
 
@@ -508,7 +506,7 @@ public final class TcpConnection implements TimerHandler {
             return;
         }
         if (keepaliveProbes >= cfg.keepaliveCount()) {
-            fail(new SocketException("connection timed out (keepalive)"), true);
+            fail(ConnectionErrors.socket("connection timed out (keepalive)"), true);
             return;
         }
         keepaliveProbes++;
@@ -560,7 +558,7 @@ public final class TcpConnection implements TimerHandler {
         if (state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
             ctx.count(TcpCounter.CONNECTIONS_RESET);
         }
-        fail(new SocketException("connection aborted"), state != TcpState.TIME_WAIT);
+        fail(ConnectionErrors.socket("connection aborted"), state != TcpState.TIME_WAIT);
     }
 
     /** Gone: timers cancelled, memory freed, removed from the table. */
@@ -579,10 +577,10 @@ public final class TcpConnection implements TimerHandler {
         ctx.wheel.cancel(keepTimer);
         ctx.timeWait.remove(this);
         if (!established.isDone()) {
-            established.completeExceptionally(new ConnectException("connection closed"));
+            established.completeExceptionally(ConnectionErrors.connect("connection closed"));
         }
         rcv.endOfStream();
-        snd.fail(new SocketException("socket closed"));
+        snd.fail(ConnectionErrors.socket("socket closed"));
         rcv.free();
         ctx.table.remove(this);
         ctx.onGone.accept(this);

@@ -7,7 +7,6 @@ import static org.netstack4j.wire.TcpHeader.SYN;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -521,7 +520,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         int lp = port;
         ts.submit(() -> {
             if (sh.ctx.table.lookup(version, lh, ll, lp, remoteHigh, remoteLow, remotePort) != null) {
-                c.fail(new ConnectException("address in use"), false);
+                c.fail(ConnectionErrors.connect("address in use"), false);
                 return;
             }
             sh.ctx.table.put(c);

@@ -62,7 +62,7 @@ final class TcpReceiver {
         if (s.payloadLength > 0 && c.rcv.isClosedByApp()) {
             // Nobody will ever read it: tell the peer at once (RFC 9293 §3.10.7.4 with RFC 1122 4.2.2.13).
             c.ctx.count(TcpCounter.CONNECTIONS_RESET);
-            c.fail(new java.net.SocketException("data after close"), true);
+            c.fail(ConnectionErrors.socket("data after close"), true);
             return;
         }
         int seq = s.seq + (s.has(SYN) ? 1 : 0);

@@ -6,8 +6,6 @@ import static org.netstack4j.wire.TcpHeader.PSH;
 import static org.netstack4j.wire.TcpHeader.RST;
 import static org.netstack4j.wire.TcpHeader.SYN;
 
-import java.net.ConnectException;
-import java.net.SocketException;
 import org.netstack4j.wire.SeqNum;
 import org.netstack4j.wire.TcpOptions;
 
@@ -435,7 +433,7 @@ final class TcpSender {
             if (++c.retries > cfg.synRetries()) {
                 if (st == TcpState.SYN_SENT) {
                     c.ctx.count(TcpCounter.CONNECT_FAILED);
-                    c.fail(new ConnectException("connection timed out"), false);
+                    c.fail(ConnectionErrors.connect("connection timed out"), false);
                 } else {
                     c.terminate();
                 }
@@ -463,7 +461,7 @@ final class TcpSender {
             return;
         }
         if (++c.retries > cfg.dataRetries()) {
-            c.fail(new SocketException("connection timed out"), true);
+            c.fail(ConnectionErrors.socket("connection timed out"), true);
             return;
         }
         c.ctx.count(TcpCounter.TIMEOUTS);
