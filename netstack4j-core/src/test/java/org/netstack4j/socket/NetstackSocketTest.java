@@ -27,12 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.netstack4j.link.PacketEndpoint;
-import org.netstack4j.link.PacketEndpointOptions;
-import org.netstack4j.link.PacketPipe;
-import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
-import org.netstack4j.wire.MacAddress;
 
 /**
  * The java.net adapters between two stacks over an in-memory pipe: code written only against
@@ -42,6 +37,7 @@ import org.netstack4j.wire.MacAddress;
 class NetstackSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private StackPair stacks;
     private Stack a;
     private Stack b;
     private Tcp tcpA;
@@ -49,30 +45,16 @@ class NetstackSocketTest {
 
     @BeforeEach
     void twoStacks() {
-        PacketPipe pipe = PacketPipe.open(1024, 2048);
-        a = Stack.builder().shards(2).seed(1).build();
-        b = Stack.builder().shards(2).seed(2).build();
-        Nic nicA = a.createNic(1, endpoint(pipe.a(), new MacAddress(0x02_00_00_00_00_01L)));
-        Nic nicB = b.createNic(1, endpoint(pipe.b(), new MacAddress(0x02_00_00_00_00_02L)));
-        nicA.addAddress("10.0.0.1/24");
-        nicB.addAddress("10.0.0.2/24");
-        nicA.addAddress("fd00::1/64");
-        nicB.addAddress("fd00::2/64");
+        stacks = new StackPair(1024);
+        a = stacks.a;
+        b = stacks.b;
         tcpA = Tcp.attach(a);
         tcpB = Tcp.attach(b);
     }
 
-    private static PacketEndpoint endpoint(PacketPipe.End end, MacAddress mac) {
-        return PacketEndpoint.create(PacketEndpointOptions.builder().channel(end).mtu(1500)
-                .ethernetHeader(true).address(mac).build());
-    }
-
     @AfterEach
     void close() throws InterruptedException {
-        a.close();
-        b.close();
-        a.awaitTermination(WAIT);
-        b.awaitTermination(WAIT);
+        stacks.close(WAIT);
     }
 
     /** A line server written only against java.net: answers each line upper-cased, until end of stream. */

@@ -15,13 +15,8 @@ import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.netstack4j.link.PacketEndpoint;
-import org.netstack4j.link.PacketEndpointOptions;
-import org.netstack4j.link.PacketPipe;
-import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
 import org.netstack4j.transport.tcp.TcpConfig;
-import org.netstack4j.wire.MacAddress;
 
 /**
  * The heap an idle established connection costs: 10,000 connections between two stacks over the in-memory pipe
@@ -33,6 +28,7 @@ class TcpIdleMemoryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int CONNECTIONS = 10_000;
 
+    private StackPair stacks;
     private Stack a;
     private Stack b;
     private Tcp tcpA;
@@ -40,29 +36,17 @@ class TcpIdleMemoryTest {
 
     @BeforeEach
     void twoStacks() {
-        PacketPipe pipe = PacketPipe.open(1024, 2048);
-        a = Stack.builder().shards(2).seed(1).build();
-        b = Stack.builder().shards(2).seed(2).build();
-        Nic nicA = a.createNic(1, endpoint(pipe.a(), new MacAddress(0x02_00_00_00_00_01L)));
-        Nic nicB = b.createNic(1, endpoint(pipe.b(), new MacAddress(0x02_00_00_00_00_02L)));
-        nicA.addAddress("10.0.0.1/24");
-        nicB.addAddress("10.0.0.2/24");
+        stacks = new StackPair(1024);
+        a = stacks.a;
+        b = stacks.b;
         TcpConfig config = TcpConfig.builder().timeWait(Duration.ofMillis(200)).build();
         tcpA = Tcp.attach(a, config);
         tcpB = Tcp.attach(b, config);
     }
 
-    private static PacketEndpoint endpoint(PacketPipe.End end, MacAddress mac) {
-        return PacketEndpoint.create(PacketEndpointOptions.builder().channel(end).mtu(1500)
-                .ethernetHeader(true).address(mac).build());
-    }
-
     @AfterEach
     void close() throws InterruptedException {
-        a.close();
-        b.close();
-        a.awaitTermination(WAIT);
-        b.awaitTermination(WAIT);
+        stacks.close(WAIT);
     }
 
     @Test

@@ -20,20 +20,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.netstack4j.link.PacketEndpoint;
-import org.netstack4j.link.PacketEndpointOptions;
 import org.netstack4j.link.PacketPipe;
-import org.netstack4j.stack.Nic;
 import org.netstack4j.stack.Stack;
 import org.netstack4j.transport.tcp.TcpConfig;
 import org.netstack4j.transport.tcp.TcpCounter;
-import org.netstack4j.wire.MacAddress;
 
 class TcpSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final TcpConfig CONFIG = TcpConfig.builder().timeWait(Duration.ofMillis(200)).build();
 
     private PacketPipe pipe;
+    private StackPair stacks;
     private Stack a;
     private Stack b;
     private Tcp tcpA;
@@ -41,30 +38,17 @@ class TcpSocketTest {
 
     @BeforeEach
     void twoStacks() {
-        pipe = PacketPipe.open(1024, 2048);
-        a = Stack.builder().shards(2).seed(1).build();
-        b = Stack.builder().shards(2).seed(2).build();
-        Nic nicA = a.createNic(1, endpoint(pipe.a(), new MacAddress(0x02_00_00_00_00_01L)));
-        Nic nicB = b.createNic(1, endpoint(pipe.b(), new MacAddress(0x02_00_00_00_00_02L)));
-        nicA.addAddress("10.0.0.1/24");
-        nicB.addAddress("10.0.0.2/24");
-        nicA.addAddress("fd00::1/64");
-        nicB.addAddress("fd00::2/64");
+        stacks = new StackPair(1024);
+        a = stacks.a;
+        b = stacks.b;
+        pipe = stacks.pipe;
         tcpA = Tcp.attach(a, CONFIG);
         tcpB = Tcp.attach(b, CONFIG);
     }
 
-    private static PacketEndpoint endpoint(PacketPipe.End end, MacAddress mac) {
-        return PacketEndpoint.create(PacketEndpointOptions.builder().channel(end).mtu(1500)
-                .ethernetHeader(true).address(mac).build());
-    }
-
     @AfterEach
     void close() throws InterruptedException {
-        a.close();
-        b.close();
-        a.awaitTermination(WAIT);
-        b.awaitTermination(WAIT);
+        stacks.close(WAIT);
     }
 
     private static InetSocketAddress at(String address, int port) throws Exception {
