@@ -46,9 +46,7 @@ public class TcpConnectBenchmark {
     private long operations;
     private long opsAtStart;
     private long acceptedAtStart;
-    private long benchAllocAtStart;
-    private long stackAllocAtStart;
-    private long acceptorAllocAtStart;
+    private AllocationSplit allocation;
     private long benchThreadId;
 
     @Setup(Level.Trial)
@@ -76,17 +74,19 @@ public class TcpConnectBenchmark {
     public void mark() {
         opsAtStart = operations;
         acceptedAtStart = accepted.get();
-        stackAllocAtStart = TcpPipeStacks.allocated(stacks.stackThreads);
-        acceptorAllocAtStart = TcpPipeStacks.allocated(acceptor.threadId());
-        benchAllocAtStart = benchThreadId == 0 ? 0 : TcpPipeStacks.allocated(benchThreadId);
+        if (allocation == null) {
+            allocation = new AllocationSplit(stacks.stackThreads);
+        }
+        allocation.mark(benchThreadId, acceptor.threadId());
     }
 
     @TearDown(Level.Iteration)
     public void report() {
         long n = Math.max(1, operations - opsAtStart);
-        double bench = benchThreadId == 0 ? 0 : (double) (TcpPipeStacks.allocated(benchThreadId) - benchAllocAtStart) / n;
-        double stack = (double) (TcpPipeStacks.allocated(stacks.stackThreads) - stackAllocAtStart) / n;
-        double acc = (double) (TcpPipeStacks.allocated(acceptor.threadId()) - acceptorAllocAtStart) / n;
+        double[] perOp = allocation.perOperation(benchThreadId, acceptor.threadId(), n);
+        double bench = perOp[0];
+        double stack = perOp[1];
+        double acc = perOp[2];
         System.out.printf("%n  %d connections, %d accepted, %d connections left in the tables; bytes per"
                 + " connection: connecting thread %.1f, stack threads %.1f, acceptor %.1f%n", operations - opsAtStart,
                 accepted.get() - acceptedAtStart, stacks.serverTcp.protocol().connectionCount()

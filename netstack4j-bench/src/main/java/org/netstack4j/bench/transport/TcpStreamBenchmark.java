@@ -56,9 +56,7 @@ public class TcpStreamBenchmark {
     private long operations;
     private long opsAtStart;
     private long receivedAtStart;
-    private long benchAllocAtStart;
-    private long stackAllocAtStart;
-    private long readerAllocAtStart;
+    private AllocationSplit allocation;
     private long benchThreadId;
 
     @Setup(Level.Trial)
@@ -89,17 +87,19 @@ public class TcpStreamBenchmark {
     public void mark() {
         opsAtStart = operations;
         receivedAtStart = received.get();
-        stackAllocAtStart = TcpPipeStacks.allocated(stacks.stackThreads);
-        readerAllocAtStart = TcpPipeStacks.allocated(reader.threadId());
-        benchAllocAtStart = benchThreadId == 0 ? 0 : TcpPipeStacks.allocated(benchThreadId);
+        if (allocation == null) {
+            allocation = new AllocationSplit(stacks.stackThreads);
+        }
+        allocation.mark(benchThreadId, reader.threadId());
     }
 
     @TearDown(Level.Iteration)
     public void report() {
         long n = Math.max(1, operations - opsAtStart);
-        double bench = benchThreadId == 0 ? 0 : (double) (TcpPipeStacks.allocated(benchThreadId) - benchAllocAtStart) / n;
-        double stack = (double) (TcpPipeStacks.allocated(stacks.stackThreads) - stackAllocAtStart) / n;
-        double read = (double) (TcpPipeStacks.allocated(reader.threadId()) - readerAllocAtStart) / n;
+        double[] perOp = allocation.perOperation(benchThreadId, reader.threadId(), n);
+        double bench = perOp[0];
+        double stack = perOp[1];
+        double read = perOp[2];
         System.out.printf("%n  %d chunks written, %d MiB read; bytes per 64 KiB: writer %.1f, stack threads %.1f,"
                 + " reader %.1f%n", operations - opsAtStart, (received.get() - receivedAtStart) >> 20, bench, stack, read);
     }
