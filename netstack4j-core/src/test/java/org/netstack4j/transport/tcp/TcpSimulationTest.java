@@ -127,9 +127,20 @@ class TcpSimulationTest {
         }
     }
 
-    /** Seeds 1..N, N from {@code -Dnetstack4j.tcp.simSeeds} (default 12; raise it for a long soak). */
+    /** Seeds 1..N, N from {@code -Dnetstack4j.tcp.simSeeds} (default 64; raise it for a long soak). */
     static java.util.stream.LongStream seeds() {
-        return java.util.stream.LongStream.rangeClosed(1, Long.getLong("netstack4j.tcp.simSeeds", 12));
+        return java.util.stream.LongStream.rangeClosed(1, Long.getLong("netstack4j.tcp.simSeeds", 64));
+    }
+
+    /** Totals over every seed of the run, printed once: how much the simulation exercised. */
+    private static final java.util.concurrent.atomic.AtomicLong TOTAL_TRANSFERS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong TOTAL_PACKETS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong TOTAL_BYTES = new java.util.concurrent.atomic.AtomicLong();
+
+    @org.junit.jupiter.api.AfterAll
+    static void printTotals() {
+        System.out.printf("TCP simulation: %d transfers (each both ways), %d packets on the wire, %.1f MB verified%n",
+                TOTAL_TRANSFERS.get(), TOTAL_PACKETS.get(), TOTAL_BYTES.get() / 1e6);
     }
 
     @ParameterizedTest
@@ -215,6 +226,11 @@ class TcpSimulationTest {
             // Each server sent the data of whichever pair's End it was put in: compare against that End's data.
             assertThat(sha(client.in.toByteArray())).as("%s: %s down", what, client.c).isEqualTo(sha(server.out));
             assertThat(sha(server.in.toByteArray())).as("%s: %s up", what, client.c).isEqualTo(sha(client.out));
+        }
+        TOTAL_TRANSFERS.addAndGet(pairs.size());
+        TOTAL_PACKETS.addAndGet(sent);
+        for (End[] p : pairs) {
+            TOTAL_BYTES.addAndGet(p[0].out.length + p[1].out.length);
         }
         System.out.printf("seed %d: %d packets, simulated %.1f s, A %s, B %s%n", seed, sent,
                 (clock.nanoTime() - 1_000_000_000L) / 1e9, a.tcp.counters(), b.tcp.counters());
