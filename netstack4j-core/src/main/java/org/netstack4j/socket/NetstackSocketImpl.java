@@ -201,6 +201,11 @@ final class NetstackSocketImpl extends SocketImpl {
         }
     }
 
+    /** The connection, null before it exists. */
+    TcpSocket tcpSocket() {
+        return connection;
+    }
+
     /** SO_RCVBUF of a listening socket: the receive buffer of the connections it accepts. */
     private static void listenerReceiveBuffer(TcpListener l, DualStackListener d, int bytes) {
         if (bytes <= 0) {

@@ -752,6 +752,11 @@ public final class TcpConnection implements TimerHandler {
         });
     }
 
+    /** Whether the receive buffer is auto-tuned (see {@link TcpConfig#receiveAutoTuning()}). */
+    public boolean receiveAutoTuning() {
+        return rcvAutoTuning;
+    }
+
     /**
      * The application set the receive buffer size (SO_RCVBUF): auto-tuning stops for good, as on Linux. The
      * buffer grows to {@code bytes} when that is larger, within what the window scale agreed in the handshake
