@@ -219,6 +219,25 @@ class ReceiveWindowTuningTest {
     }
 
     @Test
+    void aSynCookieCarriesTheScaleOfTheListenersSizeAndItsConnectionKeepsIt() throws Exception {
+        ProtocolHarness p = new ProtocolHarness(TcpConfig.builder().synQueueLimit(1).build());
+        ListenerCore l = p.tcp.listen(4, 0, 0, 80, 4);
+        l.receiveBufferSize(64 * 1024);
+        TcpOptions syn = new TcpOptions().setMss(1460).setWindowScale(7).setSackPermitted(true).setTimestamps(50, 0);
+        p.send(5555, 80, 1000, 0, SYN, 65535, syn, 0); // takes the one SYN queue slot
+        p.send(5556, 80, 2000, 0, SYN, 65535, syn, 0);
+        Seg cookie = p.last();
+        assertThat(p.tcp.counters().get(TcpCounter.COOKIES_SENT)).isEqualTo(1);
+        assertThat(cookie.options().windowScale()).isEqualTo(1);
+        p.send(5556, 80, 2001, cookie.seq() + 1, ACK, 512,
+                new TcpOptions().setTimestamps(51, cookie.options().tsVal()), 0);
+        TcpConnection c = l.poll();
+        assertThat(c).isNotNull();
+        assertThat(c.rcvShift).isEqualTo((byte) 1);
+        assertThat(c.rcvAutoTuning).isFalse();
+    }
+
+    @Test
     void aListenerSizeIsInheritedAndNotAutoTuned() throws Exception {
         ProtocolHarness p = new ProtocolHarness(TcpConfig.defaults());
         ListenerCore l = p.tcp.listen(4, 0, 0, 80, 4);
@@ -236,6 +255,12 @@ class ReceiveWindowTuningTest {
         ListenerCore auto = p.tcp.listen(4, 0, 0, 81, 4);
         p.send(5556, 81, 1000, 0, SYN, 65535,
                 new TcpOptions().setMss(1460).setWindowScale(7).setSackPermitted(true).setTimestamps(60, 0), 0);
-        assertThat(p.last().options().windowScale()).isEqualTo(7);
+        Seg autoSynAck = p.last();
+        assertThat(autoSynAck.options().windowScale()).isEqualTo(7);
+        p.send(5556, 81, 1001, autoSynAck.seq() + 1, ACK, 512,
+                new TcpOptions().setTimestamps(61, autoSynAck.options().tsVal()), 0);
+        TcpConnection tuned = auto.poll();
+        assertThat(tuned.rcvAutoTuning).isTrue();
+        assertThat(tuned.rcv.capacity()).isEqualTo(128 * 1024);
     }
 }
