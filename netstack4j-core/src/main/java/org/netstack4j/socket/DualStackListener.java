@@ -58,6 +58,12 @@ final class DualStackListener {
         throw last;
     }
 
+    /** See {@link TcpListener#receiveBufferSize(int)}: for both families. */
+    void receiveBufferSize(int bytes) {
+        v6.receiveBufferSize(bytes);
+        v4.receiveBufferSize(bytes);
+    }
+
     private void wake() {
         lock.lock();
         try {

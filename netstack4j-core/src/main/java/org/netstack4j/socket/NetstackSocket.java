@@ -15,15 +15,22 @@ import java.net.Socket;
  * does), the socket connects from the stack's address towards the peer, of either family.
  */
 public class NetstackSocket extends Socket {
+    private final NetstackSocketImpl impl;
 
     /** An unconnected socket on {@code tcp}'s stack; connect it with {@link #connect(java.net.SocketAddress)}. */
     public NetstackSocket(Tcp tcp) throws IOException {
-        super(new NetstackSocketImpl(tcp, false));
+        this(new NetstackSocketImpl(tcp, false));
     }
 
     /** Accepted sockets get the implementation the listener filled in. */
     NetstackSocket(NetstackSocketImpl impl) throws IOException {
         super(impl);
+        this.impl = impl;
+    }
+
+    /** The stack's socket under this one, null before it is connected. */
+    TcpSocket tcpSocket() {
+        return impl.tcpSocket();
     }
 
     /** A socket connected to {@code address:port}. */

@@ -112,11 +112,12 @@ final class NetstackSocketImpl extends SocketImpl {
         Duration timeout = timeoutMillis > 0 ? Duration.ofMillis(timeoutMillis) : NO_CONNECT_TIMEOUT;
         TcpSocket s;
         if (snd > 0 || rcv > 0) {
-            // Sizes set before connecting go into the handshake: the receive buffer decides the window scale.
+            // Sizes set before connecting go into the handshake: the receive buffer decides the window scale and
+            // turns auto-tuning off (an unset one stays 0: the configuration's, auto-tuned).
             TcpConfig config = tcp.protocol().config();
             s = tcp.connect(local != null ? local : new InetSocketAddress(anyLocal(remote.getAddress()), 0), remote,
                     timeout, Math.max(MIN_BUFFER, snd > 0 ? snd : config.sendBufferSize()),
-                    Math.max(MIN_BUFFER, rcv > 0 ? rcv : config.receiveBufferSize()));
+                    rcv > 0 ? Math.max(MIN_BUFFER, rcv) : 0);
         } else {
             s = local == null ? tcp.connect(remote, timeout) : tcp.connect(local, remote, timeout);
         }
@@ -194,8 +195,28 @@ final class NetstackSocketImpl extends SocketImpl {
             }
             listener = l;
             dual = d;
+            listenerReceiveBuffer(l, d, receiveBuffer);
             address = bound.getAddress();
             localport = bound.getPort();
+        }
+    }
+
+    /** The connection, null before it exists. */
+    TcpSocket tcpSocket() {
+        return connection;
+    }
+
+    /** SO_RCVBUF of a listening socket: the receive buffer of the connections it accepts. */
+    private static void listenerReceiveBuffer(TcpListener l, DualStackListener d, int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        int size = Math.max(MIN_BUFFER, bytes);
+        if (l != null) {
+            l.receiveBufferSize(size);
+        }
+        if (d != null) {
+            d.receiveBufferSize(size);
         }
     }
 
@@ -333,10 +354,13 @@ final class NetstackSocketImpl extends SocketImpl {
                     }
                 }
                 case SO_RCVBUF -> {
+                    // Set explicitly, the receive buffer is no longer auto-tuned (as on Linux); a listening
+                    // socket passes it on to the connections it accepts.
                     receiveBuffer = positive((Integer) value, "SO_RCVBUF");
                     if (s != null) {
                         s.receiveBufferSize(receiveBuffer);
                     }
+                    listenerReceiveBuffer(listener, dual, receiveBuffer);
                 }
                 // Kept and reported only: the stack has no address-reuse switch to pass it to.
                 case SO_REUSEADDR -> reuseAddress = (Boolean) value;

@@ -82,13 +82,14 @@ public final class Tcp {
 
     /** {@link #connect(InetSocketAddress, Duration)} from a given local address and port (0: ephemeral). */
     public TcpSocket connect(InetSocketAddress local, InetSocketAddress remote, Duration timeout) throws IOException {
-        return connect(local, remote, timeout, protocol.config().sendBufferSize(),
-                protocol.config().receiveBufferSize());
+        return connect(local, remote, timeout, protocol.config().sendBufferSize(), 0);
     }
 
     /**
-     * {@link #connect(InetSocketAddress, InetSocketAddress, Duration)} with buffer sizes (the receive buffer
-     * size decides the window scale offered in the SYN).
+     * {@link #connect(InetSocketAddress, InetSocketAddress, Duration)} with buffer sizes. A positive receive
+     * buffer size is the application's choice (SO_RCVBUF): it decides the window scale offered in the SYN and the
+     * connection's receive buffer is never auto-tuned. 0 takes the configuration's size, auto-tuned when
+     * {@code TcpConfig.receiveAutoTuning} is on.
      */
     public TcpSocket connect(InetSocketAddress local, InetSocketAddress remote, Duration timeout, int sendBufferSize,
                              int receiveBufferSize) throws IOException {

@@ -45,6 +45,15 @@ public final class TcpListener implements Closeable {
         core.onQueued(hook);
     }
 
+    /**
+     * Receive buffer size of the connections accepted from now on, as SO_RCVBUF on a listening socket: it
+     * decides the window scale of their SYN-ACK and turns receive-buffer auto-tuning off for them. Without it
+     * they start at the configuration's size and are auto-tuned ({@code TcpConfig.receiveAutoTuning}).
+     */
+    public void receiveBufferSize(int bytes) {
+        core.receiveBufferSize(bytes);
+    }
+
     /** The bound address and port. */
     public InetSocketAddress localAddress() {
         return SocketAddresses.of(core.version(), core.high(), core.low(), core.port());

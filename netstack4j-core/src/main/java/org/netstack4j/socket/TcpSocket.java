@@ -154,12 +154,15 @@ public final class TcpSocket implements Closeable {
     }
 
     /**
-     * Receive buffer size in bytes (before the connection opens it also sets the window scale). A socket
-     * exists only once connected, so this cannot change it any more: use the buffer sizes of
-     * {@link Tcp#connect(InetSocketAddress, InetSocketAddress, Duration, int, int)} or the configuration.
+     * Receive buffer size in bytes, as SO_RCVBUF: setting it turns receive-buffer auto-tuning off for this
+     * connection (as on Linux). The window scale was fixed at the handshake, so the buffer grows only as far as
+     * it can express (and the connection's memory limit allows); a smaller size than the current one keeps the
+     * current one (a window offered is never taken back). To choose the window scale, give the size to
+     * {@link Tcp#connect(InetSocketAddress, InetSocketAddress, Duration, int, int)} or
+     * {@link TcpListener#receiveBufferSize(int)}.
      */
     public void receiveBufferSize(int bytes) {
-        // The window scale is fixed at the handshake; the buffer's capacity goes with it.
+        c.appReceiveBufferSize(Math.max(1024, bytes));
     }
 
     /** The local address and port. */

@@ -57,6 +57,49 @@ class NetstackSocketTest {
         stacks.close(WAIT);
     }
 
+    @Test
+    void receiveBufferSetThroughTheSocketApiTurnsAutoTuningOff() throws Exception {
+        try (ServerSocket plain = new NetstackServerSocket(tcpA, 7010);
+             ServerSocket sized = new NetstackServerSocket(tcpA, 7011)) {
+            sized.setReceiveBufferSize(64 * 1024); // inherited by the connections it accepts
+            CompletableFuture<Socket> plainPeer = acceptAsync(plain);
+            CompletableFuture<Socket> sizedPeer = acceptAsync(sized);
+            try (NetstackSocket auto = new NetstackSocket(tcpB);
+                 NetstackSocket fixed = new NetstackSocket(tcpB);
+                 NetstackSocket later = new NetstackSocket(tcpB)) {
+                fixed.setReceiveBufferSize(200_000); // before connecting: into the handshake
+                auto.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 7010));
+                fixed.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 7011));
+                try (NetstackSocket a1 = (NetstackSocket) plainPeer.get(10, TimeUnit.SECONDS);
+                     NetstackSocket a2 = (NetstackSocket) sizedPeer.get(10, TimeUnit.SECONDS)) {
+                    assertThat(auto.tcpSocket().connection().receiveAutoTuning()).isTrue();
+                    assertThat(a1.tcpSocket().connection().receiveAutoTuning()).isTrue();
+                    assertThat(fixed.tcpSocket().connection().receiveAutoTuning()).isFalse();
+                    assertThat(fixed.tcpSocket().connection().receiveBuffer().capacity()).isEqualTo(200_000);
+                    assertThat(a2.tcpSocket().connection().receiveAutoTuning()).isFalse();
+                    assertThat(a2.tcpSocket().connection().receiveBuffer().capacity()).isEqualTo(64 * 1024);
+                    auto.setReceiveBufferSize(32 * 1024); // after connecting: tuning stops, the size stays
+                    assertThat(auto.tcpSocket().connection().receiveAutoTuning()).isFalse();
+                    assertThat(auto.tcpSocket().connection().receiveBuffer().capacity()).isEqualTo(128 * 1024);
+                }
+                CompletableFuture<Socket> laterPeer = acceptAsync(plain);
+                later.connect(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 7010));
+                laterPeer.get(10, TimeUnit.SECONDS).close();
+                assertThat(later.tcpSocket().connection().receiveAutoTuning()).isTrue();
+            }
+        }
+    }
+
+    private static CompletableFuture<Socket> acceptAsync(ServerSocket server) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.accept();
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
     /** A line server written only against java.net: answers each line upper-cased, until end of stream. */
     private static CompletableFuture<Integer> lineServer(ServerSocket server) {
         return CompletableFuture.supplyAsync(() -> {

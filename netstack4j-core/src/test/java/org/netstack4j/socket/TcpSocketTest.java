@@ -304,6 +304,9 @@ class TcpSocketTest {
     @Test
     void lingerWaitsUntilTheDataIsAcknowledged() throws Exception {
         try (TcpListener l = tcpB.listen(at("0.0.0.0", 8086), 4)) {
+            // The reader reads only after the close: its buffer must hold all of it (auto-tuning grows only
+            // for an application that reads).
+            l.receiveBufferSize(256 * 1024);
             TcpSocket c = tcpA.connect(at("10.0.0.2", 8086), WAIT);
             TcpSocket s = l.accept(WAIT);
             byte[] data = pattern(200_000, 5);

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ByteRing {
     private static final int INITIAL = 4096;
-    private final int capacity;
+    /** Logical capacity; raised by receive-buffer auto-tuning (written under the owner's lock, read on the shard). */
+    private volatile int capacity;
     private final AtomicLong budget;
     private final long budgetLimit;
     private byte[] buf = EMPTY;
@@ -23,6 +24,20 @@ final class ByteRing {
 
     int capacity() {
         return capacity;
+    }
+
+    /** Raises or sets the logical capacity; the array still grows only when bytes arrive. */
+    void capacity(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Bytes the array would grow by to hold {@code bytes} (arrays are powers of two, at least 4 KiB). */
+    long growthFor(int bytes) {
+        long size = Math.max(INITIAL, buf.length);
+        while (size < bytes) {
+            size <<= 1;
+        }
+        return size - buf.length;
     }
 
     int allocated() {

@@ -27,6 +27,8 @@ public final class ListenerCore {
     private final Condition ready = lock.newCondition();
     private final ArrayDeque<TcpConnection> queue = new ArrayDeque<>();
     private boolean closed;
+    /** Receive buffer of the connections it accepts; 0: the configuration's, auto-tuned. */
+    private volatile int receiveBufferSize;
     /** Run after a connection was queued (outside the lock): lets one waiter serve several listeners. */
     private volatile Runnable onQueued;
 
@@ -36,6 +38,20 @@ public final class ListenerCore {
         this.low = low;
         this.port = port;
         this.backlog = backlog;
+    }
+
+    /**
+     * Sets the receive buffer size of the connections accepted from now on (SO_RCVBUF inherited from the
+     * listening socket): it also decides the window scale of their SYN-ACK, and such connections are never
+     * auto-tuned. 0 or less returns to the configuration's, auto-tuned, size.
+     */
+    public void receiveBufferSize(int bytes) {
+        receiveBufferSize = Math.max(0, bytes);
+    }
+
+    /** The receive buffer size set for accepted connections, 0 when none was set. */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
     }
 
     /** The port. */

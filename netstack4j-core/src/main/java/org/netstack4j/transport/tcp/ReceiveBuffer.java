@@ -36,9 +36,29 @@ public final class ReceiveBuffer {
         this.onRoom = onRoom;
     }
 
-    /** The capacity (largest window). */
+    /** The capacity (largest window); grows when the connection's receive buffer is auto-tuned. */
     public int capacity() {
         return ring.capacity();
+    }
+
+    /** Bytes the ring's array would have to grow by to hold a window of {@code capacity}. */
+    long arrayGrowth(int capacity) {
+        lock.lock();
+        try {
+            return ring.growthFor(capacity);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets the capacity; the caller never lowers it below the window already offered. */
+    void capacity(int bytes) {
+        lock.lock();
+        try {
+            ring.capacity(bytes);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

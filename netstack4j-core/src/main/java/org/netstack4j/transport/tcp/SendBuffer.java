@@ -32,6 +32,11 @@ public final class SendBuffer {
         this.limit = capacity;
     }
 
+    /** The most array memory the buffer may take (its size rounded up to a power of two). */
+    int ceiling() {
+        return ring.capacity();
+    }
+
     /** Changes the buffer size (takes effect for further writes). */
     public void resize(int capacity) {
         limit = Math.min(Math.max(1024, capacity), ring.capacity());

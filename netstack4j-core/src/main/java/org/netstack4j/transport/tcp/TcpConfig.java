@@ -7,7 +7,13 @@ import java.time.Duration;
  * documented on each builder method.
  *
  * @param sendBufferSize        default send buffer per connection, bytes
- * @param receiveBufferSize     default receive buffer per connection, bytes (also the largest window we offer)
+ * @param receiveBufferSize     receive buffer per connection, bytes: the initial window when auto-tuned, else the
+ *                              largest window we offer
+ * @param receiveBufferMax      the most an auto-tuned receive buffer grows to, bytes (never below
+ *                              {@code receiveBufferSize}); the window scale we offer is chosen from it
+ * @param receiveAutoTuning     grow the receive buffer of each connection with the bytes its application reads per
+ *                              round trip (dynamic right-sizing); off for a connection whose buffer size the
+ *                              application set
  * @param minRtoNanos           lower bound of the retransmission timeout
  * @param initialRtoNanos       RTO before the first RTT sample (and for the SYN)
  * @param maxRtoNanos           upper bound of the RTO after backoff
@@ -29,7 +35,8 @@ import java.time.Duration;
  * @param connectionMemoryLimit most buffer bytes (send + receive) one connection may hold
  * @param globalMemoryLimit     most buffer bytes all connections of the stack may hold
  */
-public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNanos, long initialRtoNanos,
+public record TcpConfig(int sendBufferSize, int receiveBufferSize, int receiveBufferMax, boolean receiveAutoTuning,
+                        long minRtoNanos, long initialRtoNanos,
                         long maxRtoNanos, long msl2Nanos, int timeWaitCap, long delayedAckNanos,
                         long keepaliveIdleNanos, long keepaliveIntervalNanos, int keepaliveCount, boolean sack,
                         boolean timestamps, boolean windowScale, CongestionControl.Factory congestionControl,
@@ -38,7 +45,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
 
     /** Validates the values. */
     public TcpConfig {
-        if (sendBufferSize < 1024 || receiveBufferSize < 1024) {
+        if (sendBufferSize < 1024 || receiveBufferSize < 1024 || receiveBufferMax < 1024) {
             throw new IllegalArgumentException("buffers below 1024 bytes");
         }
         if (minRtoNanos <= 0 || initialRtoNanos < minRtoNanos || maxRtoNanos < initialRtoNanos) {
@@ -68,6 +75,8 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
         Builder b = new Builder();
         b.sendBufferSize = sendBufferSize;
         b.receiveBufferSize = receiveBufferSize;
+        b.receiveBufferMax = receiveBufferMax;
+        b.receiveAutoTuning = receiveAutoTuning;
         b.minRto = minRtoNanos;
         b.initialRto = initialRtoNanos;
         b.maxRto = maxRtoNanos;
@@ -94,7 +103,9 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
     /** Builder of {@link TcpConfig}. */
     public static final class Builder {
         private int sendBufferSize = 512 * 1024;
-        private int receiveBufferSize = 1024 * 1024;
+        private int receiveBufferSize = 128 * 1024;
+        private int receiveBufferMax = 6 * 1024 * 1024;
+        private boolean receiveAutoTuning = true;
         private long minRto = 200_000_000L;
         private long initialRto = 1_000_000_000L;
         private long maxRto = 60_000_000_000L;
@@ -113,7 +124,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
         private boolean synCookies = true;
         private int synRetries = 6;
         private int dataRetries = 15;
-        private long connectionMemory = 4L * 1024 * 1024;
+        private long connectionMemory = 8L * 1024 * 1024;
         private long globalMemory = 1L << 30;
 
         private Builder() {
@@ -125,9 +136,32 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
             return this;
         }
 
-        /** Receive buffer per connection, the largest window offered (default 1 MiB). */
+        /**
+         * Receive buffer per connection (default 128 KiB, as Linux's {@code tcp_rmem} default): the initial window
+         * when auto-tuning is on, else the largest window offered.
+         */
         public Builder receiveBufferSize(int bytes) {
             this.receiveBufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * The most an auto-tuned receive buffer grows to (default 6 MiB, as Linux's {@code tcp_rmem} maximum);
+         * a value below {@link #receiveBufferSize} means that size. The window scale offered in the SYN and
+         * SYN-ACK is chosen from it.
+         */
+        public Builder receiveBufferMax(int bytes) {
+            this.receiveBufferMax = bytes;
+            return this;
+        }
+
+        /**
+         * Receive-buffer auto-tuning on or off (default on): a connection's window grows to about twice the bytes
+         * its application reads per round trip, up to {@link #receiveBufferMax}. A connection whose receive buffer
+         * size the application set explicitly is never auto-tuned.
+         */
+        public Builder receiveAutoTuning(boolean on) {
+            this.receiveAutoTuning = on;
             return this;
         }
 
@@ -229,7 +263,10 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
             return this;
         }
 
-        /** Buffer memory limits per connection and for the stack (default 4 MiB and 1 GiB). */
+        /**
+         * Buffer memory limits per connection (send plus receive buffer) and for the stack (default 8 MiB and
+         * 1 GiB). An auto-tuned receive buffer grows only while both allow it.
+         */
         public Builder memoryLimits(long perConnection, long global) {
             this.connectionMemory = perConnection;
             this.globalMemory = global;
@@ -238,8 +275,8 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, long minRtoNa
 
         /** The configuration. */
         public TcpConfig build() {
-            return new TcpConfig(sendBufferSize, receiveBufferSize, minRto, initialRto, maxRto, msl2, timeWaitCap,
-                    delayedAck, keepaliveIdle, keepaliveInterval, keepaliveCount, sack, timestamps, windowScale,
+            return new TcpConfig(sendBufferSize, receiveBufferSize, receiveBufferMax, receiveAutoTuning, minRto,
+                    initialRto, maxRto, msl2, timeWaitCap, delayedAck, keepaliveIdle, keepaliveInterval, keepaliveCount, sack, timestamps, windowScale,
                     congestionControl, synQueueLimit, defaultBacklog, synCookies, synRetries, dataRetries,
                     connectionMemory, globalMemory);
         }

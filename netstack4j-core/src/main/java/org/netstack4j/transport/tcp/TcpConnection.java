@@ -58,8 +58,12 @@ public final class TcpConnection implements TimerHandler {
     int rcvNxt;
     /** Right edge of the window we advertised. */
     int rcvAdv;
-    int rcvShift;
+    /** Our window scale, 0-14 (a byte: with the tuner's reference the object stays at 240 bytes). */
+    byte rcvShift;
     boolean finReceived;
+    /** Whether the receive buffer grows with the application's reading rate (off once the application sized it). */
+    volatile boolean rcvAutoTuning;
+    private ReceiveWindowTuner rcvTuner;
 
     // --- options ----------------------------------------------------------------------------------
     boolean tsOn;
@@ -111,9 +115,11 @@ public final class TcpConnection implements TimerHandler {
         this.remotePort = remotePort;
         this.path = path;
         this.key.set(ipVersion, localHigh, localLow, localPort, remoteHigh, remoteLow, remotePort);
-        long perConn = ctx.config.connectionMemoryLimit();
-        int rcvSize = (int) Math.min(receiveBufferSize, Math.max(1024, perConn / 2));
+        TcpConfig cfg = ctx.config;
+        long perConn = cfg.connectionMemoryLimit();
+        int rcvSize = initialReceiveBuffer(cfg, receiveBufferSize);
         int sndSize = (int) Math.min(sendBufferSize, Math.max(1024, perConn / 2));
+        this.rcvAutoTuning = receiveBufferSize <= 0 && cfg.receiveAutoTuning();
         this.snd = new SendBuffer(sndSize, ctx.memory, ctx.config.globalMemoryLimit());
         this.rcv = new ReceiveBuffer(rcvSize, ctx.memory, ctx.config.globalMemoryLimit(), this::appWake);
         this.rmss = path.mtu() - (ipVersion == 4 ? 40 : 60);
@@ -121,11 +127,49 @@ public final class TcpConnection implements TimerHandler {
         this.effMss = rmss;
         this.sender = new TcpSender(this);
         this.receiver = new TcpReceiver(this);
+        this.rcvShift = (byte) receiveWindowShift(cfg, receiveBufferSize);
+    }
+
+    /**
+     * The receive buffer a connection starts with: {@code receiveBufferSize} when the application gave one (more
+     * than 0), else the configuration's, within half the connection's memory limit.
+     */
+    static int initialReceiveBuffer(TcpConfig cfg, int receiveBufferSize) {
+        int requested = receiveBufferSize > 0 ? receiveBufferSize : cfg.receiveBufferSize();
+        return (int) Math.min(requested, Math.max(1024, cfg.connectionMemoryLimit() / 2));
+    }
+
+    /**
+     * The most an auto-tuned receive buffer may grow to: the configured maximum (at least the initial size),
+     * within the connection's memory limit.
+     */
+    static int receiveBufferCeiling(TcpConfig cfg) {
+        long max = Math.max(cfg.receiveBufferMax(), cfg.receiveBufferSize());
+        return (int) Math.min(max, Math.max(1024, cfg.connectionMemoryLimit()));
+    }
+
+    /**
+     * The window scale we offer (RFC 7323 §2.3): from the largest buffer the connection may ever have, so an
+     * auto-tuned buffer can grow past 64 KiB shifted by a scale chosen for its small initial size.
+     */
+    static int receiveWindowShift(TcpConfig cfg, int receiveBufferSize) {
+        boolean auto = receiveBufferSize <= 0 && cfg.receiveAutoTuning();
+        long largest = auto ? receiveBufferCeiling(cfg) : initialReceiveBuffer(cfg, receiveBufferSize);
         int shift = 0;
-        while (shift < 14 && ((long) rcvSize >> shift) > 65535) {
+        while (shift < 14 && (largest >> shift) > 65535) {
             shift++;
         }
-        this.rcvShift = shift;
+        return shift;
+    }
+
+    /** The receive-buffer tuner, made on the first data (an idle connection holds none). */
+    ReceiveWindowTuner rcvTuner() {
+        ReceiveWindowTuner t = rcvTuner;
+        if (t == null) {
+            t = new ReceiveWindowTuner(this);
+            rcvTuner = t;
+        }
+        return t;
     }
 
     // --- opening -----------------------------------------------------------------------------------
@@ -706,6 +750,27 @@ public final class TcpConnection implements TimerHandler {
                 ctx.wheel.cancel(keepTimer);
             }
         });
+    }
+
+    /** Whether the receive buffer is auto-tuned (see {@link TcpConfig#receiveAutoTuning()}). */
+    public boolean receiveAutoTuning() {
+        return rcvAutoTuning;
+    }
+
+    /**
+     * The application set the receive buffer size (SO_RCVBUF): auto-tuning stops for good, as on Linux. The
+     * buffer grows to {@code bytes} when that is larger, within what the window scale agreed in the handshake
+     * can express and the connection's memory limit; a smaller size keeps the current one (a window offered is
+     * never taken back, RFC 9293 §3.8.6.2.2).
+     */
+    public void appReceiveBufferSize(int bytes) {
+        rcvAutoTuning = false;
+        long limit = Math.min(65535L << rcvShift, ctx.config.connectionMemoryLimit() - snd.ceiling());
+        int size = (int) Math.min(bytes, limit);
+        if (size > rcv.capacity()) {
+            rcv.capacity(size);
+            appWake(); // the larger window goes out with the next segment or a window update
+        }
     }
 
     /** Sender MSS in payload bytes per segment. */

@@ -66,6 +66,10 @@ public enum TcpCounter {
     DUPLICATE_SEGMENTS,
     /** Path MTU reductions taken from ICMP "fragmentation needed" / "packet too big". */
     MTU_REDUCED,
+    /** Receive buffers grown by auto-tuning (one per growth step). */
+    RECEIVE_WINDOW_GROWN,
+    /** Receive-buffer growths refused or cut short by the connection's or the stack's memory budget. */
+    RECEIVE_WINDOW_GROWTH_REFUSED,
     /** Bugs caught on the shard (a segment or timer that threw); must stay 0. */
     INTERNAL_ERRORS
 }

@@ -318,7 +318,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         if (l.synQueue.get() >= config.synQueueLimit()) {
             if (config.synCookies()) {
-                sendCookie(sh, syn, version, lh, ll, lp, rh, rl, rp, path, now);
+                sendCookie(sh, l, syn, version, lh, ll, lp, rh, rl, rp, path, now);
             } else {
                 counters.increment(TcpCounter.DROP_LISTEN_OVERFLOW);
             }
@@ -326,7 +326,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         l.synQueue.incrementAndGet();
         TcpConnection c = new TcpConnection(sh.ctx, version, lh, ll, lp, rh, rl, rp, path, config.sendBufferSize(),
-                config.receiveBufferSize());
+                l.receiveBufferSize());
         sh.ctx.table.put(c);
         live.add(c);
         c.accept(l, syn, isn(version, lh, ll, lp, rh, rl, rp, now), now);
@@ -336,15 +336,15 @@ public final class TcpProtocol implements TransportProtocolHandler {
         return isnGenerator.isn(lh, ll, lp, rh, rl, rp, now);
     }
 
-    private void sendCookie(Shard sh, TcpSegment syn, int version, long lh, long ll, int lp, long rh, long rl, int rp,
-                            TransportHost.Path path, long now) {
+    private void sendCookie(Shard sh, ListenerCore l, TcpSegment syn, int version, long lh, long ll, int lp, long rh,
+                            long rl, int rp, TransportHost.Path path, long now) {
         int peerMss = syn.options.hasMss() ? syn.options.mss() : (version == 4 ? 536 : 1220);
         int mss = Math.min(peerMss, path.mtu() - (version == 4 ? 40 : 60));
         int cookie = cookies.encode(lh, ll, lp, rh, rl, rp, syn.seq, mss, now);
         var o = sh.ctx.txOptions.clear();
         o.setMss(mss);
         boolean ts = config.timestamps() && syn.options.hasTimestamps();
-        // The cookie keeps the peer's window scale (ours follows from the configuration).
+        // The cookie keeps the peer's window scale (ours follows from the configuration and the listener).
         int ws = config.windowScale() && syn.options.hasWindowScale() ? syn.options.windowScale() : -1;
         boolean sack = config.sack() && syn.options.sackPermitted();
         if (ts) {
@@ -352,22 +352,15 @@ public final class TcpProtocol implements TransportProtocolHandler {
             o.setTimestamps(SynCookies.encodeTimestamp((int) (now / 1_000_000L), ws < 0 ? 15 : ws, sack, false),
                     syn.options.tsVal());
             if (ws >= 0) {
-                o.setWindowScale(shiftFor(config.receiveBufferSize()));
+                o.setWindowScale(TcpConnection.receiveWindowShift(config, l.receiveBufferSize()));
             }
             o.setSackPermitted(sack);
         }
         counters.increment(TcpCounter.COOKIES_SENT);
         counters.increment(TcpCounter.SEGMENTS_OUT);
         sh.writer.write(version, lh, ll, lp, rh, rl, rp, cookie, syn.seq + 1, SYN | ACK,
-                Math.min(65535, config.receiveBufferSize()), o, null, 0, 0, 0, false);
-    }
-
-    static int shiftFor(int bufferSize) {
-        int shift = 0;
-        while (shift < 14 && ((long) bufferSize >> shift) > 65535) {
-            shift++;
-        }
-        return shift;
+                Math.min(65535, TcpConnection.initialReceiveBuffer(config, l.receiveBufferSize())), o, null, 0, 0, 0,
+                false);
     }
 
     /** An ACK to a listener: a returning SYN cookie makes the connection straight into ESTABLISHED. */
@@ -385,7 +378,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         counters.increment(TcpCounter.COOKIES_ACCEPTED);
         TcpConnection c = new TcpConnection(sh.ctx, version, lh, ll, lp, rh, rl, rp, path, config.sendBufferSize(),
-                config.receiveBufferSize());
+                l.receiveBufferSize());
         sh.ctx.table.put(c);
         live.add(c);
         c.fromCookie(l, seg, mss, now);
@@ -428,7 +421,7 @@ public final class TcpProtocol implements TransportProtocolHandler {
         }
         long now = shard.now();
         TcpConnection c = new TcpConnection(sh.ctx, version, localHigh, localLow, localPort, remoteHigh, remoteLow,
-                remotePort, path, config.sendBufferSize(), config.receiveBufferSize());
+                remotePort, path, config.sendBufferSize(), 0);
         sh.ctx.table.put(c);
         live.add(c);
         c.accept(null, syn, isn(version, localHigh, localLow, localPort, remoteHigh, remoteLow, remotePort, now),
@@ -482,7 +475,9 @@ public final class TcpProtocol implements TransportProtocolHandler {
 
     /**
      * Starts an active open; the returned connection's {@link TcpConnection#establishedFuture()} completes when
-     * established. A zero local address takes the route's source, port 0 an ephemeral port.
+     * established. A zero local address takes the route's source, port 0 an ephemeral port. A {@code
+     * receiveBufferSize} of 0 or less takes the configuration's, auto-tuned when the configuration says so; a
+     * positive one is the application's choice and is never auto-tuned (as SO_RCVBUF on Linux).
      */
     public TcpConnection connect(int version, long localHigh, long localLow, int localPort, long remoteHigh,
                                  long remoteLow, int remotePort, int sendBufferSize, int receiveBufferSize)

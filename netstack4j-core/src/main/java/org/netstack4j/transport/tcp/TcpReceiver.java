@@ -72,6 +72,9 @@ final class TcpReceiver {
         }
         if (s.payloadLength > 0) {
             payload(seq, s.payload, s.payloadOffset, s.payloadLength);
+            if (c.rcvAutoTuning) {
+                c.rcvTuner().dataArrived(s, now); // before the ACK, which then carries a grown window
+            }
         }
         if (finPending && finSeq == c.rcvNxt && !c.finReceived) {
             c.rcvNxt++;

@@ -18,6 +18,15 @@ class TcpAllocationTest {
 
     @Test
     void receivingAndSendingDataAllocatesNothingPerSegment() throws Exception {
+        steadyState(1 << 20);
+    }
+
+    @Test
+    void anAutoTunedReceiveBufferAllocatesNothingPerSegmentEither() throws Exception {
+        steadyState(0); // the configuration's size, auto-tuned: the tuner measures on every data segment
+    }
+
+    private static void steadyState(int receiveBuffer) throws Exception {
         ManualClock clock = new ManualClock(1_000_000_000L);
         TimerWheel wheel = new TimerWheel(1_000_000L, 1024, clock.nanoTime());
         long[] lastAckSeq = new long[1];
@@ -28,7 +37,7 @@ class TcpAllocationTest {
         TcpShardContext ctx = new TcpShardContext(TcpConfig.defaults(), new TcpCounters(), sink, wheel,
                 clock::nanoTime, Runnable::run, new AtomicLong());
         TcpConnection c = new TcpConnection(ctx, 4, 0, 1, 40000, 0, 2, 80,
-                new TransportHost.Path(1, 4, 0, 1, 1500, 0, false), 1 << 20, 1 << 20);
+                new TransportHost.Path(1, 4, 0, 1, 1500, 0, false), 1 << 20, receiveBuffer);
         ctx.table.put(c);
         c.open(1000, clock.nanoTime());
         TcpSegment s = new TcpSegment();
@@ -72,6 +81,9 @@ class TcpAllocationTest {
             }
         });
         assertThat(c.state()).isEqualTo(TcpState.ESTABLISHED);
+        if (receiveBuffer == 0) {
+            assertThat(c.rcvTuner().rtt()).as("the tuner measured").isPositive();
+        }
         assertThat(bytes / 5000.0).as("bytes allocated per round (data in, ACK out, data out, ACK in)")
                 .isLessThan(1.0);
     }

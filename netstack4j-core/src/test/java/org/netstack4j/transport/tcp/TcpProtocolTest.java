@@ -44,7 +44,7 @@ class TcpProtocolTest {
         assertThat(synAck.flags()).isEqualTo(SYN | ACK);
         assertThat(synAck.ack()).isEqualTo(1001);
         assertThat(synAck.options().mss()).isEqualTo(1460);
-        assertThat(synAck.options().windowScale()).isEqualTo(5); // 1 MiB receive buffer
+        assertThat(synAck.options().windowScale()).isEqualTo(7); // from the 6 MiB auto-tuning maximum
         assertThat(synAck.options().sackPermitted()).isTrue();
         assertThat(synAck.options().tsEcr()).isEqualTo(50);
         assertThat(l.poll()).isNull();
