@@ -41,6 +41,14 @@ public interface CongestionControl {
     /** A retransmission timeout: ssthresh from the flight size, cwnd to the loss window (1 MSS). */
     void onRetransmissionTimeout(long bytesInFlight, long now);
 
+    /**
+     * The last congestion response ({@link #onCongestionEvent} or {@link #onRetransmissionTimeout}) proved
+     * spurious: every retransmission of its episode reached the peer twice (D-SACK, RFC 2883 §4; RFC 3708).
+     * cwnd and ssthresh return to at least what they were before it, and the algorithm's own state (CUBIC's
+     * W_max) to what it was; a second call, or one without a response to undo, changes nothing.
+     */
+    void undo(long now);
+
     /** The connection was idle longer than an RTO (RFC 5681 §4.1 restart window); optional. */
     default void onIdleRestart(long now) {
     }

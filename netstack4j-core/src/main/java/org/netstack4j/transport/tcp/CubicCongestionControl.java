@@ -9,7 +9,8 @@ package org.netstack4j.transport.tcp;
  * per SMSS ACKed (§4.2); the Reno-friendly estimate {@code W_est} (§4.3, alpha = 3(1 - beta) / (1 + beta),
  * 1 once past the previous cwnd) takes over when it is larger, which it is at small RTTs and windows.
  * Loss multiplies by beta = 0.7 with fast convergence (§4.6, §4.7); an RTO drops to one SMSS and the next
- * epoch starts with K = 0 (§4.8). Below ssthresh it slow-starts like {@link NewRenoCongestionControl}, and
+ * epoch starts with K = 0 (§4.8); a response proved spurious is undone (§4.9: cwnd, ssthresh and W_max
+ * restored). Below ssthresh it slow-starts like {@link NewRenoCongestionControl}, and
  * like it grows only when at least half of cwnd was in flight.
  *
  * <p>Windows are {@code long} bytes and time {@code long} nanoseconds; only K needs floating point (a cube
@@ -43,6 +44,11 @@ public final class CubicCongestionControl implements CongestionControl {
     private long cwndRemainder; // cwnd's fraction, in 1/cwnd bytes
     private boolean afterTimeout;
     private long srtt; // smoothed from the samples given, for W_cubic(t + RTT)
+    // Before the last congestion response, for undo (priorCwnd 0: nothing to undo).
+    private long priorCwnd;
+    private long priorSsthresh;
+    private long priorWMax;
+    private long priorCwndPrior;
 
     /** A controller for a connection starting with {@code mss} and {@code initialWindow} bytes. */
     public CubicCongestionControl(int mss, long initialWindow) {
@@ -165,6 +171,7 @@ public final class CubicCongestionControl implements CongestionControl {
 
     @Override
     public void onCongestionEvent(long bytesInFlight, long now) {
+        saveForUndo();
         // §4.7 fast convergence: releasing bandwidth when the loss came below the previous W_max
         wMax = cwnd < wMax ? cwnd * (BETA_DEN + BETA_NUM) / (2 * BETA_DEN) : cwnd;
         cwndPrior = cwnd;
@@ -183,11 +190,38 @@ public final class CubicCongestionControl implements CongestionControl {
 
     @Override
     public void onRetransmissionTimeout(long bytesInFlight, long now) {
+        saveForUndo();
         cwndPrior = cwnd;
         ssthresh = reduced(bytesInFlight);
         cwnd = mss;
         epochStarted = false;
         afterTimeout = true;
+    }
+
+    private void saveForUndo() {
+        priorCwnd = cwnd;
+        priorSsthresh = ssthresh;
+        priorWMax = wMax;
+        priorCwndPrior = cwndPrior;
+    }
+
+    /**
+     * Restores cwnd and ssthresh (at least their values before the response), W_max and the cwnd before the
+     * previous loss; the next ACK in congestion avoidance starts a fresh epoch from the restored window
+     * (towards the old W_max when below it, else with K = 0).
+     */
+    @Override
+    public void undo(long now) {
+        if (priorCwnd == 0) {
+            return;
+        }
+        cwnd = Math.max(cwnd, priorCwnd);
+        ssthresh = Math.max(ssthresh, priorSsthresh);
+        wMax = priorWMax;
+        cwndPrior = priorCwndPrior;
+        priorCwnd = 0;
+        epochStarted = false;
+        afterTimeout = false;
     }
 
     @Override

@@ -5,7 +5,7 @@ package org.netstack4j.transport.tcp;
  * counting (slow start grows by at most L = 2 SMSS per ACK; congestion avoidance by one SMSS per cwnd of
  * ACKed bytes, about one SMSS per RTT), ssthresh = max(FlightSize / 2, 2 SMSS) on loss, the RFC 6582
  * deflation to ssthresh when recovery ends, the loss window (1 SMSS) after an RTO, and the RFC 5681 §4.1
- * restart window after idle.
+ * restart window after idle. A spurious response is undone to the cwnd and ssthresh before it.
  *
  * <p>On entering recovery cwnd is set to ssthresh (RFC 6675 §5 step 4.2); a connection doing RFC 5681 fast
  * recovery without SACK adds its own dupACK inflation (3 SMSS, then 1 SMSS per further dupACK) on top.
@@ -21,6 +21,8 @@ public final class NewRenoCongestionControl implements CongestionControl {
     private long cwnd;
     private long ssthresh = Long.MAX_VALUE;
     private long bytesAcked; // RFC 3465 congestion-avoidance counter
+    private long priorCwnd; // before the last congestion response, for undo (0: nothing to undo)
+    private long priorSsthresh;
 
     /** A controller for a connection starting with {@code mss} and {@code initialWindow} bytes. */
     public NewRenoCongestionControl(int mss, long initialWindow) {
@@ -77,6 +79,7 @@ public final class NewRenoCongestionControl implements CongestionControl {
 
     @Override
     public void onCongestionEvent(long bytesInFlight, long now) {
+        saveForUndo();
         ssthresh = halfFlight(bytesInFlight); // RFC 5681 equation (4)
         cwnd = ssthresh;
         bytesAcked = 0;
@@ -92,8 +95,25 @@ public final class NewRenoCongestionControl implements CongestionControl {
 
     @Override
     public void onRetransmissionTimeout(long bytesInFlight, long now) {
+        saveForUndo();
         ssthresh = halfFlight(bytesInFlight);
         cwnd = mss; // the loss window
+        bytesAcked = 0;
+    }
+
+    private void saveForUndo() {
+        priorCwnd = cwnd;
+        priorSsthresh = ssthresh;
+    }
+
+    @Override
+    public void undo(long now) {
+        if (priorCwnd == 0) {
+            return;
+        }
+        cwnd = Math.max(cwnd, priorCwnd);
+        ssthresh = Math.max(ssthresh, priorSsthresh);
+        priorCwnd = 0;
         bytesAcked = 0;
     }
 

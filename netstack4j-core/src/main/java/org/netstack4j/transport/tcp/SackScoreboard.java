@@ -20,15 +20,35 @@ import static org.netstack4j.transport.tcp.SequenceRanges.seqMin;
  * first exceed (DupThresh - 1) * SMSS, whichever is higher.
  */
 public final class SackScoreboard {
-    /** DupThresh of RFC 6675 (and RFC 5681). */
+    /** DupThresh of RFC 6675 (and RFC 5681): the threshold a connection starts with. */
     public static final int DUP_THRESH = 3;
+    /**
+     * The highest DupThresh reordering may raise it to, in segments. Linux bounds its reordering degree at
+     * 300 (tcp_max_reordering); 127 keeps a little more of fast retransmit's speed on windows of a few
+     * hundred segments while covering the reordering of Wi-Fi, LTE and multipath links.
+     */
+    public static final int MAX_DUP_THRESH = 127;
 
     private final SequenceRanges sacked;
     private long ignoredBlocks;
+    private int dupThresh = DUP_THRESH;
 
     /** A scoreboard tracking at most {@code maxRanges} SACKed ranges (further blocks are ignored). */
     public SackScoreboard(int maxRanges) {
         sacked = new SequenceRanges(maxRanges);
+    }
+
+    /** The DupThresh the loss rules use, in segments ({@link #DUP_THRESH} unless reordering raised it). */
+    public int dupThresh() {
+        return dupThresh;
+    }
+
+    /**
+     * Sets DupThresh to {@code segments}, bounded to {@code [DUP_THRESH, MAX_DUP_THRESH]}: the reordering
+     * degree the connection has seen (RFC 6675 §7 allows an adaptive DupThresh). Kept by {@link #reset()}.
+     */
+    public void dupThresh(int segments) {
+        dupThresh = Math.max(DUP_THRESH, Math.min(MAX_DUP_THRESH, segments));
     }
 
     /** Forgets everything (connection start, or after an RTO per RFC 6675 §5.1). */
@@ -98,13 +118,13 @@ public final class SackScoreboard {
     }
 
     /**
-     * RFC 6675 IsLost(seq): DupThresh discontiguous SACKed ranges above it, or more than
+     * RFC 6675 IsLost(seq) with this scoreboard's {@link #dupThresh()}: DupThresh discontiguous SACKed ranges above it, or more than
      * (DupThresh - 1) * SMSS bytes SACKed above it.
      */
     public boolean isLost(int seq, int mss) {
         int above = seq + 1;
-        return sacked.rangesAtOrAfter(above) >= DUP_THRESH
-                || sacked.bytesAtOrAfter(above) > (long) (DUP_THRESH - 1) * mss;
+        return sacked.rangesAtOrAfter(above) >= dupThresh
+                || sacked.bytesAtOrAfter(above) > (long) (dupThresh - 1) * mss;
     }
 
     /**
@@ -113,7 +133,7 @@ public final class SackScoreboard {
      */
     private int lostBelowRange(int mss) {
         int n = sacked.count();
-        long threshold = (long) (DUP_THRESH - 1) * mss;
+        long threshold = (long) (dupThresh - 1) * mss;
         long above = 0;
         int byBytes = -1;
         for (int i = n - 1; i >= 0; i--) {
@@ -123,7 +143,7 @@ public final class SackScoreboard {
                 break;
             }
         }
-        return Math.max(byBytes, n - DUP_THRESH);
+        return Math.max(byBytes, n - dupThresh);
     }
 
     /**

@@ -351,6 +351,9 @@ public final class TcpConnection implements TimerHandler {
         if (!receiver.acceptable(s)) {
             if (!s.has(RST)) {
                 ctx.count(TcpCounter.DROP_OUT_OF_WINDOW);
+                if (sackOn && s.payloadLength > 0 && SeqNum.le(s.seq + s.payloadLength, rcvNxt)) {
+                    receiver.duplicate(s.seq, s.seq + s.payloadLength); // all old: a D-SACK (RFC 2883)
+                }
                 receiver.ackNow();
             }
             return;

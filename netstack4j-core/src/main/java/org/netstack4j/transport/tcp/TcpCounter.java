@@ -70,6 +70,16 @@ public enum TcpCounter {
     RECEIVE_WINDOW_GROWN,
     /** Receive-buffer growths refused or cut short by the connection's or the stack's memory budget. */
     RECEIVE_WINDOW_GROWTH_REFUSED,
+    /** ACKs sent carrying a D-SACK block (RFC 2883): the peer sent us data we already had. */
+    DSACKS_SENT,
+    /** D-SACK blocks received (RFC 2883): the peer got some of our data twice. */
+    DSACKS_RECEIVED,
+    /** Retransmissions the peer reported by D-SACK as duplicates: the original had arrived (RFC 3708). */
+    SPURIOUS_RETRANSMITS,
+    /** Congestion responses undone because every retransmission of their episode proved spurious. */
+    CONGESTION_UNDOS,
+    /** Times a connection raised its reordering threshold (DupThresh) after seeing reordering. */
+    REORDERING_RAISED,
     /** Bugs caught on the shard (a segment or timer that threw); must stay 0. */
     INTERNAL_ERRORS
 }

@@ -23,6 +23,10 @@ final class TcpReceiver {
     boolean ackPending;
     private int unackedBytes;
     private int quickAcks = QUICK_ACKS;
+    /** A duplicate range to report as a D-SACK block in the next ACK (RFC 2883), when {@code dsackPending}. */
+    private boolean dsackPending;
+    private int dsackStart;
+    private int dsackEnd;
     /** The peer's FIN seen beyond a gap: its sequence number. */
     private boolean finPending;
     private int finSeq;
@@ -86,6 +90,9 @@ final class TcpReceiver {
     private void payload(int seq, byte[] b, int offset, int length) {
         ReceiveBuffer rcv = c.rcv;
         int off = SeqNum.diff(seq, c.rcvNxt);
+        if (off < 0) {
+            duplicate(seq, seq + Math.min(length, -off)); // its start was delivered already
+        }
         long base = rcv.readable();
         long windowEnd = rcv.head() + rcv.capacity();
         long from = base + Math.max(0, off);
@@ -122,7 +129,12 @@ final class TcpReceiver {
                 c.ctx.wheel.schedule(c.delAckTimer, c.ctx.wheel.now() + c.ctx.config.delayedAckNanos());
             }
         } else {
-            if (!ooo.add(fromSeq, fromSeq + n)) {
+            if (ooo.bytesBetween(fromSeq, fromSeq + n) == n) {
+                // All held already: a duplicate (a retransmission of data that was only reordered).
+                duplicate(fromSeq, fromSeq + n);
+                lastOooSeq = fromSeq; // its range is the second block (RFC 2883 §4.1)
+                c.ctx.count(TcpCounter.DUPLICATE_SEGMENTS);
+            } else if (!ooo.add(fromSeq, fromSeq + n)) {
                 c.ctx.count(TcpCounter.DROP_MEMORY);
             } else {
                 c.ctx.count(TcpCounter.OUT_OF_ORDER);
@@ -174,8 +186,35 @@ final class TcpReceiver {
         }
     }
 
-    /** Puts the SACK blocks into {@code o}: the latest out-of-order range first, then the others from the top. */
+    /**
+     * Data in {@code [start, end)} arrived that we already had (below RCV.NXT or held out of order): the next
+     * ACK reports it as a D-SACK block (RFC 2883). A range adjacent to or overlapping a pending one extends
+     * it; otherwise the latest wins. Only meaningful with SACK; harmless otherwise.
+     */
+    void duplicate(int start, int end) {
+        if (SeqNum.ge(start, end)) {
+            return;
+        }
+        if (dsackPending && SeqNum.le(start, dsackEnd) && SeqNum.ge(end, dsackStart)) {
+            dsackStart = SeqNum.min(start, dsackStart);
+            dsackEnd = SeqNum.max(end, dsackEnd);
+        } else {
+            dsackPending = true;
+            dsackStart = start;
+            dsackEnd = end;
+        }
+    }
+
+    /**
+     * Puts the SACK blocks into {@code o}: a pending D-SACK block first (reported once, RFC 2883 §4), then the
+     * latest out-of-order range, then the others from the top.
+     */
     void sackBlocks(TcpOptions o) {
+        if (dsackPending) {
+            dsackPending = false;
+            o.addSackBlock(dsackStart, dsackEnd);
+            c.ctx.count(TcpCounter.DSACKS_SENT);
+        }
         int n = ooo.count();
         if (n == 0) {
             return;

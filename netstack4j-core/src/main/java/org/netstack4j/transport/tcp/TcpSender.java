@@ -13,7 +13,9 @@ import org.netstack4j.wire.TcpOptions;
  * The send side of a connection: building segments (window field, options), deciding what to send (window,
  * congestion window, Nagle, sender-side silly-window avoidance, GSO super-segments), ACK processing (RTT
  * samples under Karn's rule, congestion control, fast retransmit and NewReno recovery per RFC 6582, SACK-based
- * recovery per RFC 6675), the retransmission timer (RFC 6298) and zero-window probes.
+ * recovery per RFC 6675), the retransmission timer (RFC 6298) and zero-window probes; under reordering, D-SACK
+ * (RFC 2883) to find spurious retransmissions (RFC 3708), undo of a congestion response whose retransmissions
+ * all proved spurious, and a DupThresh raised to the reordering degree seen (RFC 6675 §7, RFC 4653's idea).
  */
 final class TcpSender {
     private final TcpConnection c;
@@ -37,6 +39,22 @@ final class TcpSender {
     private int highRxt;
     /** SND.UNA when the last retransmission timeout fired. */
     private int rtoUna;
+    /**
+     * Data retransmitted above SND.UNA, whatever the episode: a SACK or ACK for a hole none of whose bytes
+     * were retransmitted proves reordering, not a repair. Unknown (no such proof) while {@code rxtUnknown}.
+     */
+    private final SequenceRanges retransmitted = new SequenceRanges(32);
+    private boolean rxtUnknown;
+    private int rxtUnknownEnd;
+    // The loss episode that may be undone (RFC 3708 with D-SACK, as Linux's undo): the last fast retransmit
+    // or timeout, its retransmitted ranges, and the bytes retransmitted not yet reported as duplicates.
+    private final SequenceRanges episodeRetransmitted = new SequenceRanges(32);
+    private boolean undoPossible;
+    private boolean episodeByTimeout;
+    private int undoMarker;
+    private long undoRetransBytes;
+    /** SACKed segments above the episode's first retransmitted segment when the ACK passed it (-1: not yet). */
+    private int episodeDegree;
 
     TcpSender(TcpConnection c) {
         this.c = c;
@@ -166,10 +184,26 @@ final class TcpSender {
         }
         long newWnd = (long) s.window << c.sndShift;
         boolean newlySacked = false;
+        boolean hadSacks = c.sackOn && !scoreboard.isEmpty();
+        int highBefore = hadSacks ? scoreboard.highestSacked() : 0;
         if (c.sackOn && s.options.sackBlockCount() > 0) {
-            for (int i = 0; i < s.options.sackBlockCount(); i++) {
-                newlySacked |= scoreboard.addBlock(s.options.sackLeft(i), s.options.sackRight(i), ack, c.sndMax);
+            int first = 0;
+            if (isDsack(s.options, ack)) {
+                dsack(s.options.sackLeft(0), s.options.sackRight(0), now);
+                first = 1;
             }
+            for (int i = first; i < s.options.sackBlockCount(); i++) {
+                int left = s.options.sackLeft(i);
+                int right = s.options.sackRight(i);
+                if (hadSacks && SeqNum.lt(left, highBefore) && SeqNum.ge(left, c.sndUna)
+                        && SeqNum.le(right, c.sndMax)) {
+                    holeFilled(left, right);
+                }
+                newlySacked |= scoreboard.addBlock(left, right, ack, c.sndMax);
+            }
+        }
+        if (hadSacks && SeqNum.gt(ack, c.sndUna) && SeqNum.lt(c.sndUna, highBefore)) {
+            holeFilled(c.sndUna, SeqNum.min(ack, highBefore));
         }
         if (SeqNum.gt(ack, c.sndUna)) {
             newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
@@ -190,6 +224,122 @@ final class TcpSender {
             }
         }
         return true;
+    }
+
+    // --- reordering: D-SACK, undo, DupThresh ---------------------------------------------------------------
+
+    /**
+     * RFC 2883 §4: the first SACK block is a D-SACK when it lies below the cumulative ACK, or within the second
+     * block. A first block that is neither is an ordinary one.
+     */
+    private static boolean isDsack(TcpOptions o, int ack) {
+        int left = o.sackLeft(0);
+        int right = o.sackRight(0);
+        if (SeqNum.le(right, left) || SeqNum.diff(right, left) > (1 << 30)) {
+            return false;
+        }
+        if (SeqNum.le(right, ack)) {
+            return true;
+        }
+        return o.sackBlockCount() > 1 && SeqNum.ge(left, o.sackLeft(1)) && SeqNum.le(right, o.sackRight(1));
+    }
+
+    /**
+     * A D-SACK for {@code [left, right)}: the peer got those bytes twice. When we retransmitted them in the
+     * current episode the retransmission was spurious (RFC 3708): counted, the reordering degree it shows
+     * raises DupThresh, and when every byte the episode retransmitted was reported so, the episode is undone.
+     */
+    private void dsack(int left, int right, long now) {
+        c.ctx.count(TcpCounter.DSACKS_RECEIVED);
+        if (!undoPossible || SeqNum.le(right, undoMarker)) {
+            return;
+        }
+        long bytes = episodeRetransmitted.bytesBetween(left, right);
+        if (bytes == 0) {
+            return; // a duplicate the network made, or an old episode's
+        }
+        c.ctx.add(TcpCounter.SPURIOUS_RETRANSMITS, (bytes + c.effMss - 1) / c.effMss);
+        if (!episodeByTimeout) {
+            // The original arrived after the segments SACKed above it then: a reordering, not a loss.
+            raiseDupThresh((episodeDegree >= 0 ? episodeDegree : sackedSegmentsAbove(left)) + 1);
+        }
+        undoRetransBytes -= bytes;
+        if (undoRetransBytes <= 0) {
+            undo(now);
+        }
+    }
+
+    /** Every retransmission of the episode was spurious: its congestion response is taken back. */
+    private void undo(long now) {
+        undoPossible = false;
+        c.ctx.count(TcpCounter.CONGESTION_UNDOS);
+        cc.undo(now);
+        if (inRecovery) {
+            inRecovery = false; // nothing was lost
+            inflation = 0;
+        }
+        if (episodeByTimeout && SeqNum.lt(c.sndNxt, c.sndMax)) {
+            c.sndNxt = c.sndMax; // the go-back-N only repeats what arrived; a real loss shows in SACKs again
+        }
+    }
+
+    /**
+     * SACK or ACK newly covering (part of) {@code [from, to)}, below data SACKed before: unless some byte of it
+     * was retransmitted, its original arrived after the data above it, and that many segments is the
+     * reordering degree seen.
+     */
+    private void holeFilled(int from, int to) {
+        SequenceRanges sacked = scoreboard.ranges();
+        int lo = sacked.contiguousEnd(from);
+        if (SeqNum.ge(lo, to) || rxtUnknown || retransmitted.bytesBetween(from, to) > 0) {
+            return; // nothing new, or repaired by a retransmission (or maybe: unknown)
+        }
+        raiseDupThresh(sackedSegmentsAbove(lo) + 1);
+    }
+
+    /** SACKed bytes at or above {@code seq}, in segments rounded up. */
+    private int sackedSegmentsAbove(int seq) {
+        long bytes = scoreboard.ranges().bytesAtOrAfter(seq);
+        return (int) Math.min(SackScoreboard.MAX_DUP_THRESH, (bytes + c.effMss - 1) / c.effMss);
+    }
+
+    private void raiseDupThresh(int segments) {
+        int before = scoreboard.dupThresh();
+        scoreboard.dupThresh(Math.max(before, segments));
+        if (scoreboard.dupThresh() > before) {
+            c.ctx.count(TcpCounter.REORDERING_RAISED);
+        }
+    }
+
+    /** A congestion response begins a new episode that D-SACKs may prove spurious. */
+    private void startEpisode(boolean byTimeout) {
+        undoPossible = true;
+        episodeByTimeout = byTimeout;
+        undoMarker = c.sndUna;
+        undoRetransBytes = 0;
+        episodeDegree = -1;
+        episodeRetransmitted.clear();
+    }
+
+    /** Records a retransmission of {@code [start, start + len)} (and a FIN, never reported by D-SACK). */
+    private void recordRetransmission(int start, int len, boolean fin) {
+        if (!retransmitted.add(start, start + len + (fin ? 1 : 0)) && !rxtUnknown) {
+            rxtUnknown = true;
+            rxtUnknownEnd = c.sndMax;
+        } else if (rxtUnknown && SeqNum.gt(start + len, rxtUnknownEnd)) {
+            rxtUnknownEnd = start + len;
+        }
+        if (undoPossible) {
+            undoRetransBytes += len + (fin ? 1 : 0);
+            if (!episodeRetransmitted.add(start, start + len)) {
+                undoPossible = false; // too scattered to follow
+            }
+        }
+    }
+
+    /** The reordering threshold in use (DupThresh, in segments). */
+    int dupThresh() {
+        return scoreboard.dupThresh();
     }
 
     private void newAck(int ack, int tsEcr, long now) {
@@ -217,7 +367,14 @@ final class TcpSender {
         if (SeqNum.lt(c.sndNxt, ack)) {
             c.sndNxt = ack;
         }
+        if (undoPossible && episodeDegree < 0 && !episodeByTimeout && SeqNum.gt(ack, undoMarker)) {
+            episodeDegree = sackedSegmentsAbove(undoMarker + 1);
+        }
         scoreboard.advance(ack);
+        retransmitted.removeBefore(ack);
+        if (rxtUnknown && SeqNum.ge(ack, rxtUnknownEnd)) {
+            rxtUnknown = false;
+        }
         if (inRecovery) {
             if (SeqNum.ge(ack, recover)) {
                 inRecovery = false;
@@ -250,7 +407,7 @@ final class TcpSender {
             }
             return;
         }
-        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH
+        boolean lost = dupAcks >= scoreboard.dupThresh()
                 || (c.sackOn && !scoreboard.isEmpty() && scoreboard.isLost(c.sndUna, c.effMss));
         // RFC 6582 §3.2 step 2: no new recovery for duplicates of data sent before the last one began.
         // With SACK, a hole the receiver reports after a timeout's go-back-N (the ACK moved since) is a new loss.
@@ -260,6 +417,7 @@ final class TcpSender {
             recover = c.sndMax;
             highRxt = c.sndUna - 1; // nothing retransmitted yet: NextSeg starts at SND.UNA
             c.ctx.count(TcpCounter.FAST_RETRANSMITS);
+            startEpisode(false);
             cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
             inflation = c.sackOn ? 0 : 3L * c.effMss;
             retransmitNext(now);
@@ -295,6 +453,7 @@ final class TcpSender {
         }
         timing = false; // Karn
         c.ctx.count(TcpCounter.RETRANSMITS);
+        recordRetransmission(start, n, fin);
         emit(start, ACK | (fin ? FIN : 0), off, n, 0, now);
         c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
     }
@@ -376,6 +535,7 @@ final class TcpSender {
             emit(c.sndNxt, flags, nxtOff, (int) len, len > c.effMss ? c.effMss : 0, now);
             if (retransmission) {
                 c.ctx.count(TcpCounter.RETRANSMITS);
+                recordRetransmission(c.sndNxt, (int) len, fin);
             } else if (!timing && len > 0) {
                 timing = true;
                 timedSeq = c.sndNxt;
@@ -465,6 +625,7 @@ final class TcpSender {
             return;
         }
         c.ctx.count(TcpCounter.TIMEOUTS);
+        startEpisode(true);
         cc.onRetransmissionTimeout(SeqNum.diff(c.sndMax, c.sndUna), now);
         rtt.backoff();
         timing = false;

@@ -64,4 +64,8 @@ public final class TcpShardContext {
     void count(TcpCounter c) {
         counters.increment(c);
     }
+
+    void add(TcpCounter c, long n) {
+        counters.add(c, n);
+    }
 }
