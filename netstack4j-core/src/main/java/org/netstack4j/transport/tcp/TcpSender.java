@@ -261,7 +261,7 @@ final class TcpSender {
         c.ctx.add(TcpCounter.SPURIOUS_RETRANSMITS, (bytes + c.effMss - 1) / c.effMss);
         if (!episodeByTimeout) {
             // The original arrived after the segments SACKed above it then: a reordering, not a loss.
-            raiseDupThresh((episodeDegree >= 0 ? episodeDegree : sackedSegmentsAbove(left)) + 1);
+            raiseDupThresh((episodeDegree >= 0 ? episodeDegree : sackedSegmentsAbove(right)) + 1);
         }
         undoRetransBytes -= bytes;
         if (undoRetransBytes <= 0) {
