@@ -32,6 +32,9 @@ public final class SackScoreboard {
     private final SequenceRanges sacked;
     private long ignoredBlocks;
     private int dupThresh = DUP_THRESH;
+    /** Every unSACKed byte below {@code timeLostEnd} is lost by time (when {@code timeLost}). */
+    private boolean timeLost;
+    private int timeLostEnd;
 
     /** A scoreboard tracking at most {@code maxRanges} SACKed ranges (further blocks are ignored). */
     public SackScoreboard(int maxRanges) {
@@ -51,9 +54,22 @@ public final class SackScoreboard {
         dupThresh = Math.max(DUP_THRESH, Math.min(MAX_DUP_THRESH, segments));
     }
 
+    /**
+     * Deems every unSACKed byte below {@code seq} lost, whatever DupThresh says: the sender saw data above
+     * them SACKed longer ago than its reordering window (RFC 8985's idea, {@code seq} being at most the
+     * highest SACKed byte then). Only moves up; {@link #reset()} and an {@link #advance} past it clear it.
+     */
+    public void lostBefore(int seq) {
+        if (!timeLost || before(timeLostEnd, seq)) {
+            timeLost = true;
+            timeLostEnd = seq;
+        }
+    }
+
     /** Forgets everything (connection start, or after an RTO per RFC 6675 §5.1). */
     public void reset() {
         sacked.clear();
+        timeLost = false;
     }
 
     /**
@@ -89,6 +105,9 @@ public final class SackScoreboard {
     /** The cumulative ACK moved to {@code sndUna}: drops everything below it. */
     public void advance(int sndUna) {
         sacked.removeBefore(sndUna);
+        if (timeLost && atOrBefore(timeLostEnd, sndUna)) {
+            timeLost = false;
+        }
     }
 
     /** Whether any byte is SACKed. */
@@ -118,12 +137,14 @@ public final class SackScoreboard {
     }
 
     /**
-     * RFC 6675 IsLost(seq) with this scoreboard's {@link #dupThresh()}: DupThresh discontiguous SACKed ranges above it, or more than
-     * (DupThresh - 1) * SMSS bytes SACKed above it.
+     * RFC 6675 IsLost(seq) with this scoreboard's {@link #dupThresh()}: DupThresh discontiguous SACKed
+     * ranges above it, or more than (DupThresh - 1) * SMSS bytes SACKed above it; or an unSACKed byte below
+     * the {@link #lostBefore} mark.
      */
     public boolean isLost(int seq, int mss) {
         int above = seq + 1;
-        return sacked.rangesAtOrAfter(above) >= dupThresh
+        return (timeLost && before(seq, timeLostEnd) && !sacked.contains(seq))
+                || sacked.rangesAtOrAfter(above) >= dupThresh
                 || sacked.bytesAtOrAfter(above) > (long) (dupThresh - 1) * mss;
     }
 
@@ -152,7 +173,8 @@ public final class SackScoreboard {
      */
     private int lostLimit(int from, int mss) {
         int k = lostBelowRange(mss);
-        return k < 0 ? from : seqMax(from, sacked.start(k));
+        int limit = k < 0 ? from : seqMax(from, sacked.start(k));
+        return timeLost ? seqMax(limit, timeLostEnd) : limit;
     }
 
     /**

@@ -345,6 +345,9 @@ public final class TcpConnection implements TimerHandler {
         // PAWS (RFC 7323 §5): an old timestamp means an old duplicate.
         if (tsOn && o.hasTimestamps() && !s.has(RST) && tsRecent - o.tsVal() > 0) {
             ctx.count(TcpCounter.DROP_PAWS);
+            if (sackOn && s.payloadLength > 0 && SeqNum.le(s.seq + s.payloadLength, rcvNxt)) {
+                receiver.duplicate(s.seq, s.seq + s.payloadLength); // an old duplicate: a D-SACK as well
+            }
             receiver.ackNow();
             return;
         }

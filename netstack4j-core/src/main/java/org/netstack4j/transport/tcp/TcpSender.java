@@ -18,6 +18,12 @@ import org.netstack4j.wire.TcpOptions;
  * all proved spurious, and a DupThresh raised to the reordering degree seen (RFC 6675 §7, RFC 4653's idea).
  */
 final class TcpSender {
+    /** Rises of the highest SACKed byte remembered for time-based loss marking (a power of two). */
+    private static final int SACK_RISES = 16;
+    /** reo_wnd_mult's bound: the window reaches SRTT (its own bound) from min RTT / 4 in a few steps anyway. */
+    private static final int MAX_REO_WND_MULT = 8;
+    /** The reordering window's floor: the timestamp clock's tick, below which SACK times are not meaningful. */
+    private static final long MIN_REO_WND_NANOS = 1_000_000L;
     private final TcpConnection c;
     final RttEstimator rtt;
     CongestionControl cc;
@@ -55,6 +61,21 @@ final class TcpSender {
     private long undoRetransBytes;
     /** SACKed segments above the episode's first retransmitted segment when the ACK passed it (-1: not yet). */
     private int episodeDegree;
+    private boolean episodeSpurious;
+    /**
+     * Time-based loss marking: when the highest SACKed byte rose (oldest first, a ring), so that holes below a
+     * SACK older than the reordering window are lost (RFC 8985 RACK, with the time a later segment was SACKed
+     * standing in for the time it was sent). Allocated at the first SACK.
+     */
+    private long[] sackRiseTimes;
+    private int[] sackRiseHighs;
+    private int sackRiseHead;
+    private int sackRiseCount;
+    /** RFC 8985 reo_wnd_mult: grows with each episode proved spurious, back to 1 after 16 episodes without. */
+    private int reoWndMult = 1;
+    /** Reordering was seen (DupThresh raised or a retransmission proved spurious): time-based marking is on. */
+    private boolean reorderingSeen;
+    private int episodesSinceSpurious;
 
     TcpSender(TcpConnection c) {
         this.c = c;
@@ -205,6 +226,9 @@ final class TcpSender {
         if (hadSacks && SeqNum.gt(ack, c.sndUna) && SeqNum.lt(c.sndUna, highBefore)) {
             holeFilled(c.sndUna, SeqNum.min(ack, highBefore));
         }
+        if (c.sackOn) {
+            markLostByTime(now);
+        }
         if (SeqNum.gt(ack, c.sndUna)) {
             newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
         } else if (ack == c.sndUna && s.payloadLength == 0 && (s.flags & (SYN | FIN)) == 0
@@ -259,6 +283,12 @@ final class TcpSender {
             return; // a duplicate the network made, or an old episode's
         }
         c.ctx.add(TcpCounter.SPURIOUS_RETRANSMITS, (bytes + c.effMss - 1) / c.effMss);
+        reorderingSeen = true;
+        if (!episodeSpurious) {
+            episodeSpurious = true;
+            episodesSinceSpurious = 0;
+            reoWndMult = Math.min(reoWndMult + 1, MAX_REO_WND_MULT);
+        }
         if (!episodeByTimeout) {
             // The original arrived after the segments SACKed above it then: a reordering, not a loss.
             raiseDupThresh((episodeDegree >= 0 ? episodeDegree : sackedSegmentsAbove(right)) + 1);
@@ -307,12 +337,65 @@ final class TcpSender {
         int before = scoreboard.dupThresh();
         scoreboard.dupThresh(Math.max(before, segments));
         if (scoreboard.dupThresh() > before) {
+            reorderingSeen = true;
             c.ctx.count(TcpCounter.REORDERING_RAISED);
+        }
+    }
+
+    /**
+     * The reordering window: a quarter of the minimum RTT times {@code reoWndMult}, at most SRTT (RFC 8985
+     * §6.2 step 4), at least {@link #MIN_REO_WND_NANOS}; -1 (no time-based marking, DupThresh alone as before)
+     * until reordering was seen or without an RTT sample.
+     */
+    private long reoWnd() {
+        long min = rtt.minRtt();
+        if (!reorderingSeen || !rtt.hasSample() || min <= 0 || min == Long.MAX_VALUE) {
+            return -1;
+        }
+        return Math.max(MIN_REO_WND_NANOS, Math.min(min / 4 * reoWndMult, rtt.srtt()));
+    }
+
+    /**
+     * Records a rise of the highest SACKed byte, then deems lost every hole below a SACK older than the
+     * reordering window: a segment sent after the hole's was delivered, and the hole's has not come within
+     * that window. Without it a DupThresh raised by heavy reordering would leave real losses to the RTO.
+     */
+    private void markLostByTime(long now) {
+        if (scoreboard.isEmpty()) {
+            sackRiseCount = 0;
+            return;
+        }
+        if (sackRiseTimes == null) {
+            sackRiseTimes = new long[SACK_RISES];
+            sackRiseHighs = new int[SACK_RISES];
+        }
+        int high = scoreboard.highestSacked();
+        int last = (sackRiseHead + sackRiseCount - 1) & (SACK_RISES - 1);
+        if (sackRiseCount < SACK_RISES && (sackRiseCount == 0 || SeqNum.gt(high, sackRiseHighs[last]))) {
+            int slot = (sackRiseHead + sackRiseCount) & (SACK_RISES - 1);
+            sackRiseTimes[slot] = now;
+            sackRiseHighs[slot] = high;
+            sackRiseCount++;
+        }
+        long wnd = reoWnd();
+        if (wnd < 0) {
+            return;
+        }
+        while (sackRiseCount > 0 && now - sackRiseTimes[sackRiseHead] >= wnd) {
+            if (SeqNum.gt(sackRiseHighs[sackRiseHead], c.sndUna)) {
+                scoreboard.lostBefore(sackRiseHighs[sackRiseHead]);
+            }
+            sackRiseHead = (sackRiseHead + 1) & (SACK_RISES - 1);
+            sackRiseCount--;
         }
     }
 
     /** A congestion response begins a new episode that D-SACKs may prove spurious. */
     private void startEpisode(boolean byTimeout) {
+        if (++episodesSinceSpurious >= 16) {
+            reoWndMult = 1; // RFC 8985 §6.2 step 4: reordering not seen for a while
+        }
+        episodeSpurious = false;
         undoPossible = true;
         episodeByTimeout = byTimeout;
         undoMarker = c.sndUna;
@@ -635,6 +718,7 @@ final class TcpSender {
         recover = c.sndMax;
         rtoUna = c.sndUna;
         scoreboard.reset();
+        sackRiseCount = 0;
         c.sndNxt = c.sndUna;
         long before = c.sndNxt;
         output(now);
