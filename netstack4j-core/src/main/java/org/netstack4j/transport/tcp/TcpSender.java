@@ -20,8 +20,8 @@ import org.netstack4j.wire.TcpOptions;
 final class TcpSender {
     /** Rises of the highest SACKed byte remembered for time-based loss marking (a power of two). */
     private static final int SACK_RISES = 16;
-    /** reo_wnd_mult's bound: the window reaches SRTT (its own bound) from min RTT / 4 in a few steps anyway. */
-    private static final int MAX_REO_WND_MULT = 8;
+    /** reo_wnd_mult's bound: 8 min RTT; SRTT bounds the window anyway. */
+    private static final int MAX_REO_WND_MULT = 32;
     /** The reordering window's floor: the timestamp clock's tick, below which SACK times are not meaningful. */
     private static final long MIN_REO_WND_NANOS = 1_000_000L;
     private final TcpConnection c;
@@ -284,11 +284,9 @@ final class TcpSender {
         }
         c.ctx.add(TcpCounter.SPURIOUS_RETRANSMITS, (bytes + c.effMss - 1) / c.effMss);
         reorderingSeen = true;
-        if (!episodeSpurious) {
-            episodeSpurious = true;
-            episodesSinceSpurious = 0;
-            reoWndMult = Math.min(reoWndMult + 1, MAX_REO_WND_MULT);
-        }
+        episodeSpurious = true;
+        episodesSinceSpurious = 0;
+        reoWndMult = Math.min(reoWndMult + 1, MAX_REO_WND_MULT); // each spurious one widens the window
         if (!episodeByTimeout) {
             // The original arrived after the segments SACKed above it then: a reordering, not a loss.
             raiseDupThresh((episodeDegree >= 0 ? episodeDegree : sackedSegmentsAbove(right)) + 1);
@@ -717,8 +715,13 @@ final class TcpSender {
         dupAcks = 0;
         recover = c.sndMax;
         rtoUna = c.sndUna;
-        scoreboard.reset();
-        sackRiseCount = 0;
+        if (c.retries > 1) {
+            // A second timeout in a row: perhaps the receiver dropped what it SACKed (reneging, RFC 2018 §8).
+            scoreboard.reset();
+            sackRiseCount = 0;
+        }
+        // Otherwise the SACKed ranges stay (as Linux keeps them): the go-back-N below skips them instead of
+        // sending the receiver a flight of data it holds.
         c.sndNxt = c.sndUna;
         long before = c.sndNxt;
         output(now);

@@ -214,6 +214,34 @@ class TcpReorderingTest {
     }
 
     @Test
+    void onceReorderingWasSeenAHoleOlderThanTheReorderingWindowIsLostWhateverDupThresh() throws Exception {
+        tenSegmentsInFlight();
+        reorderedThenDsacked(1001, true);
+        assertThat(h.c.sender.dupThresh()).isEqualTo(4);
+        sackAck(1001 + 10 * M);
+        h.out.clear();
+        int base = 1001 + 10 * M;
+        h.write(10 * M);
+        assertThat(h.take()).hasSize(10);
+        sackAck(base, base + M, base + 2 * M); // one segment above the hole: no loss by count
+        h.advanceMillis(1); // the reordering window here: its floor, 1 ms (the RTT on this clock is ~0)
+        sackAck(base, base + M, base + 3 * M); // still below DupThresh, but the first SACK is 1 ms old
+        assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(2);
+        assertThat(h.take()).extracting(Seg::seq).startsWith(base);
+        assertThat(h.c.sender.inRecovery).isTrue();
+    }
+
+    @Test
+    void withoutReorderingSeenTimeAloneMarksNothing() throws Exception {
+        tenSegmentsInFlight();
+        sackAck(1001, 1001 + M, 1001 + 2 * M);
+        h.advanceMillis(5);
+        sackAck(1001, 1001 + M, 1001 + 3 * M);
+        assertThat(h.out).isEmpty();
+        assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isZero();
+    }
+
+    @Test
     void aGenuineLossAtTheInitialThresholdRecoversWithoutUndo() throws Exception {
         tenSegmentsInFlight();
         reorderedThenDsacked(1001, false);
