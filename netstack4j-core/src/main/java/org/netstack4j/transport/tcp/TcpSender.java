@@ -18,12 +18,6 @@ import org.netstack4j.wire.TcpOptions;
  * all proved spurious, and a DupThresh raised to the reordering degree seen (RFC 6675 §7, RFC 4653's idea).
  */
 final class TcpSender {
-    /** Rises of the highest SACKed byte remembered for time-based loss marking (a power of two). */
-    private static final int SACK_RISES = 16;
-    /** reo_wnd_mult's bound: 8 min RTT; SRTT bounds the window anyway. */
-    private static final int MAX_REO_WND_MULT = 32;
-    /** The reordering window's floor: the timestamp clock's tick, below which SACK times are not meaningful. */
-    private static final long MIN_REO_WND_NANOS = 1_000_000L;
     private final TcpConnection c;
     final RttEstimator rtt;
     CongestionControl cc;
@@ -45,37 +39,8 @@ final class TcpSender {
     private int highRxt;
     /** SND.UNA when the last retransmission timeout fired. */
     private int rtoUna;
-    /**
-     * Data retransmitted above SND.UNA, whatever the episode: a SACK or ACK for a hole none of whose bytes
-     * were retransmitted proves reordering, not a repair. Unknown (no such proof) while {@code rxtUnknown}.
-     */
-    private final SequenceRanges retransmitted = new SequenceRanges(32);
-    private boolean rxtUnknown;
-    private int rxtUnknownEnd;
-    // The loss episode that may be undone (RFC 3708 with D-SACK, as Linux's undo): the last fast retransmit
-    // or timeout, its retransmitted ranges, and the bytes retransmitted not yet reported as duplicates.
-    private final SequenceRanges episodeRetransmitted = new SequenceRanges(32);
-    private boolean undoPossible;
-    private boolean episodeByTimeout;
-    private int undoMarker;
-    private long undoRetransBytes;
-    /** SACKed segments above the episode's first retransmitted segment when the ACK passed it (-1: not yet). */
-    private int episodeDegree;
-    private boolean episodeSpurious;
-    /**
-     * Time-based loss marking: when the highest SACKed byte rose (oldest first, a ring), so that holes below a
-     * SACK older than the reordering window are lost (RFC 8985 RACK, with the time a later segment was SACKed
-     * standing in for the time it was sent). Allocated at the first SACK.
-     */
-    private long[] sackRiseTimes;
-    private int[] sackRiseHighs;
-    private int sackRiseHead;
-    private int sackRiseCount;
-    /** RFC 8985 reo_wnd_mult: grows with each episode proved spurious, back to 1 after 16 episodes without. */
-    private int reoWndMult = 1;
-    /** Reordering was seen (DupThresh raised or a retransmission proved spurious): time-based marking is on. */
-    private boolean reorderingSeen;
-    private int episodesSinceSpurious;
+    /** Spurious retransmissions, undo, reordering degree and window: made at the first SACK or retransmission. */
+    private ReorderingTracker reordering;
 
     TcpSender(TcpConnection c) {
         this.c = c;
@@ -210,7 +175,9 @@ final class TcpSender {
         if (c.sackOn && s.options.sackBlockCount() > 0) {
             int first = 0;
             if (isDsack(s.options, ack)) {
-                dsack(s.options.sackLeft(0), s.options.sackRight(0), now);
+                if (reordering().dsack(s.options.sackLeft(0), s.options.sackRight(0))) {
+                    undo(now);
+                }
                 first = 1;
             }
             for (int i = first; i < s.options.sackBlockCount(); i++) {
@@ -218,16 +185,16 @@ final class TcpSender {
                 int right = s.options.sackRight(i);
                 if (hadSacks && SeqNum.lt(left, highBefore) && SeqNum.ge(left, c.sndUna)
                         && SeqNum.le(right, c.sndMax)) {
-                    holeFilled(left, right);
+                    reordering().holeFilled(left, right);
                 }
                 newlySacked |= scoreboard.addBlock(left, right, ack, c.sndMax);
             }
         }
         if (hadSacks && SeqNum.gt(ack, c.sndUna) && SeqNum.lt(c.sndUna, highBefore)) {
-            holeFilled(c.sndUna, SeqNum.min(ack, highBefore));
+            reordering().holeFilled(c.sndUna, SeqNum.min(ack, highBefore));
         }
-        if (c.sackOn) {
-            markLostByTime(now);
+        if (c.sackOn && (reordering != null || !scoreboard.isEmpty())) {
+            reordering().markLostByTime(now);
         }
         if (SeqNum.gt(ack, c.sndUna)) {
             newAck(ack, s.options.hasTimestamps() ? s.options.tsEcr() : 0, now);
@@ -268,153 +235,22 @@ final class TcpSender {
         return o.sackBlockCount() > 1 && SeqNum.ge(left, o.sackLeft(1)) && SeqNum.le(right, o.sackRight(1));
     }
 
-    /**
-     * A D-SACK for {@code [left, right)}: the peer got those bytes twice. When we retransmitted them in the
-     * current episode the retransmission was spurious (RFC 3708): counted, the reordering degree it shows
-     * raises DupThresh, and when every byte the episode retransmitted was reported so, the episode is undone.
-     */
-    private void dsack(int left, int right, long now) {
-        c.ctx.count(TcpCounter.DSACKS_RECEIVED);
-        if (!undoPossible || SeqNum.le(right, undoMarker)) {
-            return;
+    private ReorderingTracker reordering() {
+        if (reordering == null) {
+            reordering = new ReorderingTracker(c, scoreboard, rtt);
         }
-        long bytes = episodeRetransmitted.bytesBetween(left, right);
-        if (bytes == 0) {
-            return; // a duplicate the network made, or an old episode's
-        }
-        c.ctx.add(TcpCounter.SPURIOUS_RETRANSMITS, (bytes + c.effMss - 1) / c.effMss);
-        reorderingSeen = true;
-        episodeSpurious = true;
-        episodesSinceSpurious = 0;
-        reoWndMult = Math.min(reoWndMult + 1, MAX_REO_WND_MULT); // each spurious one widens the window
-        if (!episodeByTimeout) {
-            // The original arrived after the segments SACKed above it then: a reordering, not a loss.
-            raiseDupThresh((episodeDegree >= 0 ? episodeDegree : sackedSegmentsAbove(right)) + 1);
-        }
-        undoRetransBytes -= bytes;
-        if (undoRetransBytes <= 0) {
-            undo(now);
-        }
+        return reordering;
     }
 
     /** Every retransmission of the episode was spurious: its congestion response is taken back. */
     private void undo(long now) {
-        undoPossible = false;
-        c.ctx.count(TcpCounter.CONGESTION_UNDOS);
         cc.undo(now);
         if (inRecovery) {
             inRecovery = false; // nothing was lost
             inflation = 0;
         }
-        if (episodeByTimeout && SeqNum.lt(c.sndNxt, c.sndMax)) {
+        if (reordering.undoneEpisodeByTimeout() && SeqNum.lt(c.sndNxt, c.sndMax)) {
             c.sndNxt = c.sndMax; // the go-back-N only repeats what arrived; a real loss shows in SACKs again
-        }
-    }
-
-    /**
-     * SACK or ACK newly covering (part of) {@code [from, to)}, below data SACKed before: unless some byte of it
-     * was retransmitted, its original arrived after the data above it, and that many segments is the
-     * reordering degree seen.
-     */
-    private void holeFilled(int from, int to) {
-        SequenceRanges sacked = scoreboard.ranges();
-        int lo = sacked.contiguousEnd(from);
-        if (SeqNum.ge(lo, to) || rxtUnknown || retransmitted.bytesBetween(from, to) > 0) {
-            return; // nothing new, or repaired by a retransmission (or maybe: unknown)
-        }
-        raiseDupThresh(sackedSegmentsAbove(lo) + 1);
-    }
-
-    /** SACKed bytes at or above {@code seq}, in segments rounded up. */
-    private int sackedSegmentsAbove(int seq) {
-        long bytes = scoreboard.ranges().bytesAtOrAfter(seq);
-        return (int) Math.min(SackScoreboard.MAX_DUP_THRESH, (bytes + c.effMss - 1) / c.effMss);
-    }
-
-    private void raiseDupThresh(int segments) {
-        int before = scoreboard.dupThresh();
-        scoreboard.dupThresh(Math.max(before, segments));
-        if (scoreboard.dupThresh() > before) {
-            reorderingSeen = true;
-            c.ctx.count(TcpCounter.REORDERING_RAISED);
-        }
-    }
-
-    /**
-     * The reordering window: a quarter of the minimum RTT times {@code reoWndMult}, at most SRTT (RFC 8985
-     * §6.2 step 4), at least {@link #MIN_REO_WND_NANOS}; -1 (no time-based marking, DupThresh alone as before)
-     * until reordering was seen or without an RTT sample.
-     */
-    private long reoWnd() {
-        long min = rtt.minRtt();
-        if (!reorderingSeen || !rtt.hasSample() || min <= 0 || min == Long.MAX_VALUE) {
-            return -1;
-        }
-        return Math.max(MIN_REO_WND_NANOS, Math.min(min / 4 * reoWndMult, rtt.srtt()));
-    }
-
-    /**
-     * Records a rise of the highest SACKed byte, then deems lost every hole below a SACK older than the
-     * reordering window: a segment sent after the hole's was delivered, and the hole's has not come within
-     * that window. Without it a DupThresh raised by heavy reordering would leave real losses to the RTO.
-     */
-    private void markLostByTime(long now) {
-        if (scoreboard.isEmpty()) {
-            sackRiseCount = 0;
-            return;
-        }
-        if (sackRiseTimes == null) {
-            sackRiseTimes = new long[SACK_RISES];
-            sackRiseHighs = new int[SACK_RISES];
-        }
-        int high = scoreboard.highestSacked();
-        int last = (sackRiseHead + sackRiseCount - 1) & (SACK_RISES - 1);
-        if (sackRiseCount < SACK_RISES && (sackRiseCount == 0 || SeqNum.gt(high, sackRiseHighs[last]))) {
-            int slot = (sackRiseHead + sackRiseCount) & (SACK_RISES - 1);
-            sackRiseTimes[slot] = now;
-            sackRiseHighs[slot] = high;
-            sackRiseCount++;
-        }
-        long wnd = reoWnd();
-        if (wnd < 0) {
-            return;
-        }
-        while (sackRiseCount > 0 && now - sackRiseTimes[sackRiseHead] >= wnd) {
-            if (SeqNum.gt(sackRiseHighs[sackRiseHead], c.sndUna)) {
-                scoreboard.lostBefore(sackRiseHighs[sackRiseHead]);
-            }
-            sackRiseHead = (sackRiseHead + 1) & (SACK_RISES - 1);
-            sackRiseCount--;
-        }
-    }
-
-    /** A congestion response begins a new episode that D-SACKs may prove spurious. */
-    private void startEpisode(boolean byTimeout) {
-        if (++episodesSinceSpurious >= 16) {
-            reoWndMult = 1; // RFC 8985 §6.2 step 4: reordering not seen for a while
-        }
-        episodeSpurious = false;
-        undoPossible = true;
-        episodeByTimeout = byTimeout;
-        undoMarker = c.sndUna;
-        undoRetransBytes = 0;
-        episodeDegree = -1;
-        episodeRetransmitted.clear();
-    }
-
-    /** Records a retransmission of {@code [start, start + len)} (and a FIN, never reported by D-SACK). */
-    private void recordRetransmission(int start, int len, boolean fin) {
-        if (!retransmitted.add(start, start + len + (fin ? 1 : 0)) && !rxtUnknown) {
-            rxtUnknown = true;
-            rxtUnknownEnd = c.sndMax;
-        } else if (rxtUnknown && SeqNum.gt(start + len, rxtUnknownEnd)) {
-            rxtUnknownEnd = start + len;
-        }
-        if (undoPossible) {
-            undoRetransBytes += len + (fin ? 1 : 0);
-            if (!episodeRetransmitted.add(start, start + len)) {
-                undoPossible = false; // too scattered to follow
-            }
         }
     }
 
@@ -448,14 +284,10 @@ final class TcpSender {
         if (SeqNum.lt(c.sndNxt, ack)) {
             c.sndNxt = ack;
         }
-        if (undoPossible && episodeDegree < 0 && !episodeByTimeout && SeqNum.gt(ack, undoMarker)) {
-            episodeDegree = sackedSegmentsAbove(undoMarker + 1);
+        if (reordering != null) {
+            reordering.acked(ack);
         }
         scoreboard.advance(ack);
-        retransmitted.removeBefore(ack);
-        if (rxtUnknown && SeqNum.ge(ack, rxtUnknownEnd)) {
-            rxtUnknown = false;
-        }
         if (inRecovery) {
             if (SeqNum.ge(ack, recover)) {
                 inRecovery = false;
@@ -498,7 +330,7 @@ final class TcpSender {
             recover = c.sndMax;
             highRxt = c.sndUna - 1; // nothing retransmitted yet: NextSeg starts at SND.UNA
             c.ctx.count(TcpCounter.FAST_RETRANSMITS);
-            startEpisode(false);
+            reordering().startEpisode(false);
             cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
             inflation = c.sackOn ? 0 : 3L * c.effMss;
             retransmitNext(now);
@@ -534,7 +366,7 @@ final class TcpSender {
         }
         timing = false; // Karn
         c.ctx.count(TcpCounter.RETRANSMITS);
-        recordRetransmission(start, n, fin);
+        reordering().retransmitted(start, n, fin);
         emit(start, ACK | (fin ? FIN : 0), off, n, 0, now);
         c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
     }
@@ -616,7 +448,7 @@ final class TcpSender {
             emit(c.sndNxt, flags, nxtOff, (int) len, len > c.effMss ? c.effMss : 0, now);
             if (retransmission) {
                 c.ctx.count(TcpCounter.RETRANSMITS);
-                recordRetransmission(c.sndNxt, (int) len, fin);
+                reordering().retransmitted(c.sndNxt, (int) len, fin);
             } else if (!timing && len > 0) {
                 timing = true;
                 timedSeq = c.sndNxt;
@@ -706,7 +538,7 @@ final class TcpSender {
             return;
         }
         c.ctx.count(TcpCounter.TIMEOUTS);
-        startEpisode(true);
+        reordering().startEpisode(true);
         cc.onRetransmissionTimeout(SeqNum.diff(c.sndMax, c.sndUna), now);
         rtt.backoff();
         timing = false;
@@ -718,7 +550,7 @@ final class TcpSender {
         if (c.retries > 1) {
             // A second timeout in a row: perhaps the receiver dropped what it SACKed (reneging, RFC 2018 §8).
             scoreboard.reset();
-            sackRiseCount = 0;
+            reordering().scoreboardReset();
         }
         // Otherwise the SACKed ranges stay (as Linux keeps them): the go-back-N below skips them instead of
         // sending the receiver a flight of data it holds.
