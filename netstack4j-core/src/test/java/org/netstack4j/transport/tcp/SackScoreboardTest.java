@@ -34,6 +34,55 @@ class SackScoreboardTest {
     }
 
     @Test
+    void aRaisedDupThreshNeedsMoreSackedAboveAndIsBounded() {
+        int una = 10_000;
+        int nxt = 30_000;
+        board.addBlock(11_000, 14_000, una, nxt); // 3 segments above the hole [10 000, 11 000)
+        assertThat(board.isLost(una, MSS)).isTrue();
+        board.dupThresh(4);
+        assertThat(board.dupThresh()).isEqualTo(4);
+        assertThat(board.isLost(una, MSS)).isFalse();
+        assertThat(board.nextLostSegment(una, nxt, una - 1, MSS, out)).isFalse();
+        assertThat(board.pipe(una, nxt, una - 1, MSS)).isEqualTo(17_000); // nothing lost: all unSACKed in flight
+        board.addBlock(15_000, 16_000, una, nxt); // 4 segments above it now
+        assertThat(board.isLost(una, MSS)).isTrue();
+        board.reset();
+        assertThat(board.dupThresh()).as("kept by reset").isEqualTo(4);
+        board.dupThresh(1000);
+        assertThat(board.dupThresh()).isEqualTo(SackScoreboard.MAX_DUP_THRESH);
+        board.dupThresh(1);
+        assertThat(board.dupThresh()).isEqualTo(SackScoreboard.DUP_THRESH);
+    }
+
+    @Test
+    void holesBelowTheTimeMarkAreLostWhateverDupThresh() {
+        int una = 10_000;
+        int nxt = 30_000;
+        board.addBlock(11_000, 12_000, una, nxt);
+        board.addBlock(13_000, 14_000, una, nxt);
+        assertThat(board.isLost(una, MSS)).isFalse();
+        board.lostBefore(14_000);
+        assertThat(board.isLost(una, MSS)).isTrue();
+        assertThat(board.isLost(12_000, MSS)).isTrue();
+        assertThat(board.isLost(11_500, MSS)).as("SACKed").isFalse();
+        assertThat(board.isLost(14_000, MSS)).isFalse();
+        assertThat(board.nextLostSegment(una, nxt, una - 1, MSS, out)).isTrue();
+        assertThat(out).containsExactly(10_000, 1000);
+        assertThat(board.nextLostSegment(una, nxt, 10_999, MSS, out)).isTrue();
+        assertThat(out).containsExactly(12_000, 1000);
+        // SetPipe: the two lost holes are out of the network; [14 000, 30 000) is in it.
+        assertThat(board.pipe(una, nxt, una - 1, MSS)).isEqualTo(16_000);
+        board.lostBefore(12_000); // never moves down
+        assertThat(board.isLost(12_000, MSS)).isTrue();
+        board.advance(14_000); // passed: cleared
+        assertThat(board.isLost(14_000, MSS)).isFalse();
+        board.addBlock(15_000, 16_000, 14_000, nxt);
+        board.lostBefore(16_000);
+        board.reset();
+        assertThat(board.isLost(14_000, MSS)).isFalse();
+    }
+
+    @Test
     void blocksPastTheRangeBoundAreIgnored() {
         SackScoreboard small = new SackScoreboard(2);
         assertThat(small.addBlock(1000, 2000, 0, 10_000)).isTrue();
