@@ -9,8 +9,9 @@ import org.netstack4j.wire.TcpOptions;
 /**
  * The receive side of a connection: segment acceptability (RFC 9293 §3.10.7.4), data into the receive buffer
  * in order or out of order (tracked as sequence ranges, so memory is bounded by the window), SACK blocks (RFC
- * 2018), the window we offer with receiver-side silly-window avoidance, and when to acknowledge (delayed ACK
- * every second full segment or after the delay; at once at the start, on reordering, on gaps filled and FIN).
+ * 2018) and D-SACK blocks for data received twice (RFC 2883), the window we offer with receiver-side
+ * silly-window avoidance, and when to acknowledge (delayed ACK every second full segment or after the delay;
+ * at once at the start, on reordering, on gaps filled and FIN).
  */
 final class TcpReceiver {
     /** Segments acknowledged at once after the handshake (quick-ACK), as Linux does. */
