@@ -112,6 +112,14 @@ final class HostCommand implements Callable<Integer> {
             description = "Microseconds an idle shard polls for work before it parks (env NETSTACK4J_SPIN_US; default 0).")
     long spinMicros;
 
+    @Option(names = "--backlog", defaultValue = "4096",
+            description = "Accept queue of each TCP service (default 4096, Linux's somaxconn): a burst of connections that the service has not taken yet must not cost the client a SYN retransmission.")
+    int backlog;
+
+    @Option(names = "--inline", defaultValue = "${env:NETSTACK4J_INLINE:-1}",
+            description = "1: the TUN dispatch thread runs an idle shard's pass itself; 0: it always wakes the shard thread (env NETSTACK4J_INLINE; default 1).")
+    int inline;
+
     @Option(names = "--echo-port", defaultValue = "7", description = "TCP echo port (0: off; default 7).")
     int echoPort;
 
@@ -148,6 +156,7 @@ final class HostCommand implements Callable<Integer> {
             b.shards(shards);
         }
         b.idleSpin(Duration.ofNanos(spinMicros * 1000));
+        b.inlineDelivery(inline != 0);
         Stack stack = b.build();
         UdpEcho echo = null;
         TcpServices tcpServices = null;
@@ -178,7 +187,7 @@ final class HostCommand implements Callable<Integer> {
             Tcp tcp = Tcp.attach(stack);
             // "::" listens on both families, as a JDK server socket does.
             List<InetAddress> wildcards = List.of(InetAddress.getByName(ip6.isBlank() ? "0.0.0.0" : "::"));
-            tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, 128, address),
+            tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, backlog, address),
                     wildcards, new TcpServices.Ports(echoPort, discardPort, chargenPort, httpPort));
             System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu
                     + (offloaded ? ", offloads " + dev.offloads() : ", no offloads") + ", "
@@ -196,6 +205,7 @@ final class HostCommand implements Callable<Integer> {
                 }
             }
             System.out.println(stack.stats());
+            System.out.println("TCP " + tcp.protocol().counters());
             return 0;
         } finally {
             // Services first: their sockets close while the stack can still send the FINs and RSTs.
