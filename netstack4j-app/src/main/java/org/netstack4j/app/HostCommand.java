@@ -112,6 +112,14 @@ final class HostCommand implements Callable<Integer> {
             description = "Microseconds an idle shard polls for work before it parks (env NETSTACK4J_SPIN_US; default 0).")
     long spinMicros;
 
+    @Option(names = "--service-carriers", defaultValue = "${env:NETSTACK4J_SERVICE_CARRIERS:--1}",
+            description = {"Carrier threads for the services' virtual threads (env NETSTACK4J_SERVICE_CARRIERS; 0: the JDK's",
+                    "default, one per core; default: half the cores). The dispatch and shard threads already take",
+                    "cores; a carrier per core made them compete with the services and the clients for them."})
+    int serviceCarriers;
+
+    private static final String CARRIERS_PROPERTY = "jdk.virtualThreadScheduler.parallelism";
+
     @Option(names = "--backlog", defaultValue = "4096",
             description = "Accept queue of each TCP service (default 4096, Linux's somaxconn): a burst of connections that the service has not taken yet must not cost the client a SYN retransmission.")
     int backlog;
@@ -135,6 +143,11 @@ final class HostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before the first virtual thread: the scheduler reads its parallelism once.
+        int carriers = serviceCarriers < 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : serviceCarriers;
+        if (carriers > 0 && System.getProperty(CARRIERS_PROPERTY) == null) {
+            System.setProperty(CARRIERS_PROPERTY, Integer.toString(carriers));
+        }
         TunDevice dev = openDevice();
         OutputStream capture = pcap == null ? null : Files.newOutputStream(pcap);
         // With the virtio-net header the device segments our super-segments and completes our checksums
