@@ -77,6 +77,8 @@ public final class PacketEndpoint implements LinkEndpoint {
     private final ThreadFactory threadFactory;
     private final int readBatchSize;
     private final PacketBufferPool rxPool;
+    /** MTU-sized buffers that small packets move into when {@link #rxPool}'s are sized for super-packets. */
+    private final PacketBufferPool smallRxPool;
     private final LinkCounters counters;
     /** Per dispatch loop (each slot touched by its loop's thread only): the dispatcher of the open batch. */
     private final NetworkDispatcher[] batchDispatchers;
@@ -119,7 +121,9 @@ public final class PacketEndpoint implements LinkEndpoint {
         // the channels hand them over: one read, one pass through the stack and one copy per 64 KiB
         // instead of a cut into MTU-sized segments.
         this.rxPool = new PacketBufferPool(RX_HEADROOM + Math.max(maxFrame + 1, maxSuperPacket), RX_HEADROOM,
-                o.bufferPoolSize());
+                maxSuperPacket > 0 ? Math.min(o.bufferPoolSize(), 64) : o.bufferPoolSize());
+        this.smallRxPool = maxSuperPacket > 0
+                ? new PacketBufferPool(RX_HEADROOM + maxFrame + 1, RX_HEADROOM, o.bufferPoolSize()) : null;
         this.counters = new LinkCounters(channels.length);
         this.batchDispatchers = new NetworkDispatcher[channels.length];
         this.ethernetViews = new EthernetHeader[channels.length];
@@ -225,6 +229,26 @@ public final class PacketEndpoint implements LinkEndpoint {
      * false when the packet was dropped and the buffer may be reused.
      */
     boolean receive(int loop, PacketBuffer buf, int length) {
+        if (smallRxPool != null && buf.gsoType() == PacketBuffer.GSO_NONE && length > 0 && length <= maxFrame
+                && length <= buf.length()) {
+            // A read buffer sized for a super-packet stays with the loop; the packet moves into an MTU-sized
+            // one, so that queued small packets (a SYN flood, say) do not hold 64 KiB each.
+            PacketBuffer small = smallRxPool.acquire();
+            int delta = small.start() - buf.start();
+            System.arraycopy(buf.array(), buf.start(), small.array(), small.start(), length);
+            small.setBounds(small.start(), small.start() + length);
+            if (buf.checksumPartial()) {
+                small.checksumPartial(buf.checksumStart() + delta, buf.checksumOffset());
+            }
+            if (!deliver(loop, small, length)) {
+                small.release();
+            }
+            return false;
+        }
+        return deliver(loop, buf, length);
+    }
+
+    private boolean deliver(int loop, PacketBuffer buf, int length) {
         if (length <= 0) {
             counters.dropped(LinkDropReason.MALFORMED);
             return false;
