@@ -438,7 +438,9 @@ public final class Stack implements AutoCloseable {
          * Whether a link's dispatch thread, after queuing a batch of packets for an idle shard, runs that
          * shard's pass itself instead of waking the shard thread (default true). Saves a thread wake-up per
          * batch on the packets' way in (and the first reply's way out); the shard thread still runs timers,
-         * work from other threads, and the batches that arrive while it is busy.
+         * work from other threads, and the batches that arrive while it is busy. Transport handlers and
+         * their callbacks may then run on a link's dispatch thread: one that blocks holds up that link's
+         * reads, not only its shard.
          */
         public Builder inlineDelivery(boolean inline) {
             this.inlineDelivery = inline;
