@@ -112,6 +112,22 @@ final class HostCommand implements Callable<Integer> {
             description = "Microseconds an idle shard polls for work before it parks (env NETSTACK4J_SPIN_US; default 0).")
     long spinMicros;
 
+    @Option(names = "--service-carriers", defaultValue = "${env:NETSTACK4J_SERVICE_CARRIERS:--1}",
+            description = {"Carrier threads for the services' virtual threads (env NETSTACK4J_SERVICE_CARRIERS; 0: the JDK's",
+                    "default, one per core; default: half the cores). The dispatch and shard threads already take",
+                    "cores; a carrier per core made them compete with the services and the clients for them."})
+    int serviceCarriers;
+
+    private static final String CARRIERS_PROPERTY = "jdk.virtualThreadScheduler.parallelism";
+
+    @Option(names = "--backlog", defaultValue = "4096",
+            description = "Accept queue of each TCP service (default 4096, Linux's somaxconn): a burst of connections that the service has not taken yet must not cost the client a SYN retransmission.")
+    int backlog;
+
+    @Option(names = "--inline", defaultValue = "${env:NETSTACK4J_INLINE:-1}",
+            description = "1: the TUN dispatch thread runs an idle shard's pass itself; 0: it always wakes the shard thread (env NETSTACK4J_INLINE; default 1).")
+    int inline;
+
     @Option(names = "--echo-port", defaultValue = "7", description = "TCP echo port (0: off; default 7).")
     int echoPort;
 
@@ -127,6 +143,11 @@ final class HostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before the first virtual thread: the scheduler reads its parallelism once.
+        int carriers = serviceCarriers < 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : serviceCarriers;
+        if (carriers > 0 && System.getProperty(CARRIERS_PROPERTY) == null) {
+            System.setProperty(CARRIERS_PROPERTY, Integer.toString(carriers));
+        }
         TunDevice dev = openDevice();
         OutputStream capture = pcap == null ? null : Files.newOutputStream(pcap);
         // With the virtio-net header the device segments our super-segments and completes our checksums
@@ -148,6 +169,7 @@ final class HostCommand implements Callable<Integer> {
             b.shards(shards);
         }
         b.idleSpin(Duration.ofNanos(spinMicros * 1000));
+        b.inlineDelivery(inline != 0);
         Stack stack = b.build();
         UdpEcho echo = null;
         TcpServices tcpServices = null;
@@ -178,7 +200,7 @@ final class HostCommand implements Callable<Integer> {
             Tcp tcp = Tcp.attach(stack);
             // "::" listens on both families, as a JDK server socket does.
             List<InetAddress> wildcards = List.of(InetAddress.getByName(ip6.isBlank() ? "0.0.0.0" : "::"));
-            tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, 128, address),
+            tcpServices = TcpServices.start((address, port) -> new NetstackServerSocket(tcp, port, backlog, address),
                     wildcards, new TcpServices.Ports(echoPort, discardPort, chargenPort, httpPort));
             System.out.println("netstack4j host: " + dev.name() + (tap ? " (tap)" : " (tun)") + ", mtu " + mtu
                     + (offloaded ? ", offloads " + dev.offloads() : ", no offloads") + ", "
@@ -196,6 +218,7 @@ final class HostCommand implements Callable<Integer> {
                 }
             }
             System.out.println(stack.stats());
+            System.out.println("TCP " + tcp.protocol().counters());
             return 0;
         } finally {
             // Services first: their sockets close while the stack can still send the FINs and RSTs.

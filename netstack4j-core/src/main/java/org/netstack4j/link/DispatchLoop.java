@@ -58,6 +58,7 @@ final class DispatchLoop implements Runnable {
                         bufs[i] = pool.acquire();
                     }
                 }
+                endpoint.endOfBatch(index);
             }
         } catch (Throwable t) {
             // Not expected (receive() contains dispatcher errors); still end the endpoint cleanly so

@@ -34,4 +34,23 @@ public interface NetworkDispatcher {
      */
     void deliverNetworkPacket(LinkEndpoint endpoint, long remoteLinkAddress, long localLinkAddress, int protocol,
                               PacketBuffer packet);
+
+    /**
+     * Delivers one packet of a batch that the calling thread read at once, as
+     * {@link #deliverNetworkPacket}, except that the dispatcher may put off what it would do per packet
+     * beyond queuing it (waking the thread that processes it, say) until {@link #endOfBatch}, which the
+     * caller promises to call on the same thread after the batch's last packet. A wrapper that forwards
+     * packets forwards both methods, or neither (then this default delivers each packet at once).
+     */
+    default void deliverInBatch(LinkEndpoint endpoint, long remoteLinkAddress, long localLinkAddress, int protocol,
+                                PacketBuffer packet) {
+        deliverNetworkPacket(endpoint, remoteLinkAddress, localLinkAddress, protocol, packet);
+    }
+
+    /**
+     * Ends a batch delivered with {@link #deliverInBatch}: the dispatcher does the work it put off (and may
+     * process the batch on the calling thread). Called even when every packet of the batch was dropped.
+     */
+    default void endOfBatch(LinkEndpoint endpoint) {
+    }
 }

@@ -97,6 +97,16 @@ public interface PacketChannel extends Closeable {
         return false;
     }
 
+    /**
+     * The largest packet a read may hand over whole beyond the link MTU, or 0 when none: a device that
+     * delivers the kernel's TCP super-packets (marked with {@link PacketBuffer#gsoType()}) says how much
+     * room a buffer needs to take one without cutting or copying it. The endpoint sizes its receive
+     * buffers for it and accepts such a marked packet past the MTU.
+     */
+    default int maxSuperPacket() {
+        return 0;
+    }
+
     /** True until {@link #close()} is called. */
     boolean isOpen();
 

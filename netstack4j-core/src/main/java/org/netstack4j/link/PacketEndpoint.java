@@ -68,6 +68,8 @@ public final class PacketEndpoint implements LinkEndpoint {
     private final boolean ethernet;
     private final int linkHeaderLength;
     private final int maxFrame;
+    /** The largest super-packet (GSO-marked) a read hands over, 0 when the channels cut them. */
+    private final int maxSuperPacket;
     private final long address;
     private final boolean rxChecksumOffload;
     private final LinkCapabilities capabilities;
@@ -75,7 +77,11 @@ public final class PacketEndpoint implements LinkEndpoint {
     private final ThreadFactory threadFactory;
     private final int readBatchSize;
     private final PacketBufferPool rxPool;
+    /** MTU-sized buffers that small packets move into when {@link #rxPool}'s are sized for super-packets. */
+    private final PacketBufferPool smallRxPool;
     private final LinkCounters counters;
+    /** Per dispatch loop (each slot touched by its loop's thread only): the dispatcher of the open batch. */
+    private final NetworkDispatcher[] batchDispatchers;
     private final Transmitter transmitter;
     /** One Ethernet view per dispatch loop: views are flyweights owned by one thread. */
     private final EthernetHeader[] ethernetViews;
@@ -101,16 +107,25 @@ public final class PacketEndpoint implements LinkEndpoint {
         this.threadFactory = o.threadFactory();
         this.readBatchSize = o.readBatchSize();
         boolean deviceOffload = true;
+        int superPacket = Integer.MAX_VALUE;
         for (PacketChannel c : channels) {
             deviceOffload &= c.carriesOffloadMetadata();
+            superPacket = Math.min(superPacket, c.maxSuperPacket());
         }
+        this.maxSuperPacket = superPacket > maxFrame ? superPacket : 0;
         GsoKind gso = !o.softwareGso() ? GsoKind.NONE : deviceOffload ? GsoKind.DEVICE : GsoKind.SOFTWARE;
         this.capabilities = new LinkCapabilities(o.rxChecksumOffload(), o.txChecksumOffload(), ethernet,
                 o.saveRestore(), o.disconnectOk(), false, gso, gso == GsoKind.NONE ? 0 : Transmitter.GSO_MAX_SIZE);
         // One spare byte beyond the largest frame: a read that fills it was oversized even on a
-        // channel that cannot report a truncated packet's real length.
-        this.rxPool = new PacketBufferPool(RX_HEADROOM + maxFrame + 1, RX_HEADROOM, o.bufferPoolSize());
+        // channel that cannot report a truncated packet's real length. Room for a whole super-packet when
+        // the channels hand them over: one read, one pass through the stack and one copy per 64 KiB
+        // instead of a cut into MTU-sized segments.
+        this.rxPool = new PacketBufferPool(RX_HEADROOM + Math.max(maxFrame + 1, maxSuperPacket), RX_HEADROOM,
+                maxSuperPacket > 0 ? Math.min(o.bufferPoolSize(), 64) : o.bufferPoolSize());
+        this.smallRxPool = maxSuperPacket > 0
+                ? new PacketBufferPool(RX_HEADROOM + maxFrame + 1, RX_HEADROOM, o.bufferPoolSize()) : null;
         this.counters = new LinkCounters(channels.length);
+        this.batchDispatchers = new NetworkDispatcher[channels.length];
         this.ethernetViews = new EthernetHeader[channels.length];
         for (int i = 0; i < channels.length; i++) {
             ethernetViews[i] = new EthernetHeader();
@@ -214,11 +229,31 @@ public final class PacketEndpoint implements LinkEndpoint {
      * false when the packet was dropped and the buffer may be reused.
      */
     boolean receive(int loop, PacketBuffer buf, int length) {
+        if (smallRxPool != null && buf.gsoType() == PacketBuffer.GSO_NONE && length > 0 && length <= maxFrame
+                && length <= buf.length()) {
+            // A read buffer sized for a super-packet stays with the loop; the packet moves into an MTU-sized
+            // one, so that queued small packets (a SYN flood, say) do not hold 64 KiB each.
+            PacketBuffer small = smallRxPool.acquire();
+            int delta = small.start() - buf.start();
+            System.arraycopy(buf.array(), buf.start(), small.array(), small.start(), length);
+            small.setBounds(small.start(), small.start() + length);
+            if (buf.checksumPartial()) {
+                small.checksumPartial(buf.checksumStart() + delta, buf.checksumOffset());
+            }
+            if (!deliver(loop, small, length)) {
+                small.release();
+            }
+            return false;
+        }
+        return deliver(loop, buf, length);
+    }
+
+    private boolean deliver(int loop, PacketBuffer buf, int length) {
         if (length <= 0) {
             counters.dropped(LinkDropReason.MALFORMED);
             return false;
         }
-        if (length > maxFrame) {
+        if (length > maxFrame && (length > maxSuperPacket || buf.gsoType() == PacketBuffer.GSO_NONE)) {
             counters.dropped(LinkDropReason.OVERSIZED);
             return false;
         }
@@ -276,8 +311,9 @@ public final class PacketEndpoint implements LinkEndpoint {
         buf.localLinkAddress(local);
         buf.checksumVerified(rxChecksumOffload);
         counters.received(loop, length); // before the hand-over: the dispatcher may react at once
+        batchDispatchers[loop] = d;
         try {
-            d.deliverNetworkPacket(this, remote, local, protocol, buf);
+            d.deliverInBatch(this, remote, local, protocol, buf);
         } catch (RuntimeException e) {
             // The dispatcher may already have queued the buffer, so it is not reused.
             counters.dropped(LinkDropReason.DISPATCHER_ERROR);
@@ -288,6 +324,23 @@ public final class PacketEndpoint implements LinkEndpoint {
             return true;
         }
         return true;
+    }
+
+    /** Called by a loop after delivering the packets of one read batch: ends the batch at its dispatcher. */
+    void endOfBatch(int loop) {
+        NetworkDispatcher d = batchDispatchers[loop];
+        if (d == null) {
+            return; // nothing delivered in this batch
+        }
+        batchDispatchers[loop] = null;
+        try {
+            d.endOfBatch(this);
+        } catch (RuntimeException e) {
+            long n = dispatcherErrors.incrementAndGet();
+            if (n == 1 || Long.bitCount(n) == 1) {
+                LOG.log(Level.WARNING, "dispatcher threw on endpoint " + id + " (" + n + " so far)", e);
+            }
+        }
     }
 
     /** Called by a loop whose read failed or hit end of stream; the first one closes the endpoint. */

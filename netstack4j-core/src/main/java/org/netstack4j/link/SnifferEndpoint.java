@@ -226,5 +226,19 @@ public final class SnifferEndpoint implements LinkEndpoint {
             }
             target.deliverNetworkPacket(SnifferEndpoint.this, remoteLinkAddress, localLinkAddress, protocol, packet);
         }
+
+        @Override
+        public void deliverInBatch(LinkEndpoint endpoint, long remoteLinkAddress, long localLinkAddress,
+                                   int protocol, PacketBuffer packet) {
+            if (capturing) {
+                recordInbound(packet);
+            }
+            target.deliverInBatch(SnifferEndpoint.this, remoteLinkAddress, localLinkAddress, protocol, packet);
+        }
+
+        @Override
+        public void endOfBatch(LinkEndpoint endpoint) {
+            target.endOfBatch(SnifferEndpoint.this);
+        }
     }
 }

@@ -398,6 +398,23 @@ public final class Nic {
 
         @Override
         public void deliverNetworkPacket(LinkEndpoint ep, long remote, long local, int protocol, PacketBuffer packet) {
+            deliver(local, protocol, packet, true);
+        }
+
+        /** With inline delivery, queues without waking the shard: {@link #endOfBatch} runs or wakes it. */
+        @Override
+        public void deliverInBatch(LinkEndpoint ep, long remote, long local, int protocol, PacketBuffer packet) {
+            deliver(local, protocol, packet, !stack.inlineDelivery());
+        }
+
+        @Override
+        public void endOfBatch(LinkEndpoint ep) {
+            if (stack.inlineDelivery()) {
+                stack.runQueuedInline();
+            }
+        }
+
+        private void deliver(long local, int protocol, PacketBuffer packet, boolean wake) {
             if (removed || !enabled) {
                 home.countAtomic(StackCounter.NIC_DISABLED);
                 packet.release();
@@ -415,7 +432,7 @@ public final class Nic {
             } else {
                 shard = stack.shard(flowHash(packet, protocol));
             }
-            shard.offerInbound(Nic.this, packet);
+            shard.offerInbound(Nic.this, packet, wake);
         }
 
         /**

@@ -376,6 +376,20 @@ public final class Stack implements AutoCloseable {
         return null;
     }
 
+    /** Whether dispatch threads run idle shards' passes themselves ({@link Builder#inlineDelivery}). */
+    boolean inlineDelivery() {
+        return options.inlineDelivery;
+    }
+
+    /** Runs, on the calling dispatch thread, the shards that have packets queued (or wakes them if busy). */
+    void runQueuedInline() {
+        for (StackLoop s : shards) {
+            if (s.takeInlinePending()) {
+                s.runInline();
+            }
+        }
+    }
+
     StackLoop shard(int hash) {
         return shards[Math.floorMod(hash, shards.length)];
     }
@@ -415,8 +429,22 @@ public final class Stack implements AutoCloseable {
         NeighbourConfig ndpConfig = NeighbourConfig.ndp();
         int dadTransmits = 0;
         long idleSpinNanos = 0;
+        boolean inlineDelivery = true;
 
         Builder() {
+        }
+
+        /**
+         * Whether a link's dispatch thread, after queuing a batch of packets for an idle shard, runs that
+         * shard's pass itself instead of waking the shard thread (default true). Saves a thread wake-up per
+         * batch on the packets' way in (and the first reply's way out); the shard thread still runs timers,
+         * work from other threads, and the batches that arrive while it is busy. Transport handlers and
+         * their callbacks may then run on a link's dispatch thread: one that blocks holds up that link's
+         * reads, not only its shard.
+         */
+        public Builder inlineDelivery(boolean inline) {
+            this.inlineDelivery = inline;
+            return this;
         }
 
         /**

@@ -23,6 +23,13 @@ import org.netstack4j.transport.TransportShard;
  * the neighbour caches of the NICs whose home it is) and timers on its own {@link TimerWheel}. Packets
  * come in through a bounded lock-free queue (overflow counted), configuration through a command queue;
  * the thread parks when idle and producers unpark it.
+ *
+ * <p>The state belongs to whichever thread holds the shard's {@linkplain #owner owner} field, taken by
+ * compare-and-set for one pass (commands, queued packets, pollers, due timers) and given back after it: the
+ * CAS orders one owner's writes before the next owner's reads. Usually that is the shard's own thread; with
+ * inline delivery a link's dispatch thread that has just queued packets takes the idle shard and runs the
+ * pass itself ({@link #runInline()}), which saves the wake-up of the shard thread on the packet's way. The
+ * shard thread stays for timers, for work from other threads and as the fallback when the shard is busy.
  */
 final class StackLoop implements Runnable, TransportShard {
     private static final System.Logger LOG = System.getLogger(StackLoop.class.getName());
@@ -53,6 +60,18 @@ final class StackLoop implements Runnable, TransportShard {
     private volatile ShardPoller[] pollers = new ShardPoller[0];
     private volatile boolean running = true;
     private volatile boolean parked;
+    /** The thread that runs the shard's pass now, or null; taken and given back by CAS. */
+    private volatile Thread owner;
+    /** Set by {@link #wake()}: work for the shard came (a poller's, say) that the queues do not show. */
+    private volatile boolean signalled;
+    /** Counts the passes run by threads other than the shard's own (so a parking shard thread sees them). */
+    private volatile int inlinePasses;
+    /** The stack clock's time until which the shard thread sleeps when parked. */
+    private volatile long parkDeadline = Long.MAX_VALUE;
+    private final boolean inlineDelivery;
+    /** Packets were queued without a wake-up; the next end of a dispatch batch runs or wakes the shard. */
+    private volatile boolean inlinePending;
+    private final java.util.concurrent.atomic.AtomicLong timerHandOffs = new java.util.concurrent.atomic.AtomicLong();
     private final long idleSpinNanos;
 
     StackLoop(int index, Stack stack, Stack.Builder options, long seed) {
@@ -69,6 +88,7 @@ final class StackLoop implements Runnable, TransportShard {
         this.ipv6 = new Ipv6Path(this, options);
         this.flowHash = new FlowHash(stack.flowSeed());
         this.idleSpinNanos = options.idleSpinNanos;
+        this.inlineDelivery = options.inlineDelivery;
         this.thread = options.threadFactory.newThread(this);
         thread.setName("netstack4j-shard-" + index);
         thread.setDaemon(true);
@@ -87,8 +107,23 @@ final class StackLoop implements Runnable, TransportShard {
         return clock.nanoTime();
     }
 
+    /** Whether the calling thread owns the shard's state now (its own thread in a pass, or an inline owner). */
     boolean inLoop() {
-        return Thread.currentThread() == thread;
+        return owner == Thread.currentThread();
+    }
+
+    private static final java.lang.invoke.VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(StackLoop.class, "owner", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private boolean tryAcquire(Thread t) {
+        return owner == null && OWNER.compareAndSet(this, (Thread) null, t);
     }
 
     // --- TransportShard ------------------------------------------------------------------------------
@@ -148,13 +183,80 @@ final class StackLoop implements Runnable, TransportShard {
     // --- hand-offs -----------------------------------------------------------------------------------
 
     void offerInbound(Nic nic, PacketBuffer packet) {
+        offerInbound(nic, packet, true);
+    }
+
+    /**
+     * Queues an inbound packet; {@code wake} false when the caller runs {@link #runInline()} (or wakes the
+     * shard) once its batch is queued.
+     */
+    void offerInbound(Nic nic, PacketBuffer packet, boolean wake) {
         if (!running || !queue.offer(ShardQueue.INBOUND, nic, packet, 0, 0)) {
             countAtomic(StackCounter.SHARD_QUEUE_OVERFLOW);
             packet.release();
             return;
         }
         countAtomic(StackCounter.SHARD_ENQUEUED);
-        wake();
+        if (wake) {
+            wake();
+        } else {
+            inlinePending = true;
+        }
+    }
+
+    /** How often an inline owner woke the shard thread for a timer due before its park ended (tests). */
+    long timerHandOffs() {
+        return timerHandOffs.get();
+    }
+
+    /** Whether inline delivery is on: dispatch threads queue without a wake and call {@link #runInline()}. */
+    boolean inlineDelivery() {
+        return inlineDelivery;
+    }
+
+    /**
+     * Takes the mark that a dispatch thread queued packets without a wake-up; true when it was set. The
+     * thread that takes it must {@link #runInline()} (which wakes the shard if it cannot run it).
+     */
+    boolean takeInlinePending() {
+        if (!inlinePending) {
+            return false;
+        }
+        inlinePending = false;
+        return true;
+    }
+
+    /**
+     * Runs the shard's pass on the calling thread (a dispatch thread that has just queued a batch) when the
+     * shard is free, else wakes the shard thread. Passes repeat while packets keep coming, up to a bound; on
+     * giving the shard back, the shard thread is woken if work is left or if a timer now falls due before
+     * the time the shard thread sleeps until.
+     */
+    void runInline() {
+        Thread me = Thread.currentThread();
+        if (!running || !tryAcquire(me)) {
+            wake(); // the shard thread is in a pass (it sees the queue) or parked: it takes the packets
+            return;
+        }
+        long nextTimer;
+        try {
+            inlinePasses++; // the shard thread about to park sees that the wheel may have changed
+            signalled = false;
+            for (int i = 0; i < 4 && running; i++) {
+                if (!pass()) {
+                    break;
+                }
+            }
+            nextTimer = nextDeadline();
+        } finally {
+            owner = null;
+        }
+        if (nextTimer < parkDeadline) {
+            timerHandOffs.incrementAndGet();
+            LockSupport.unpark(thread);
+        } else if (signalled || !queue.isEmpty() || !commands.isEmpty() || !running) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Hands an outbound packet to this (home) shard for neighbour resolution. */
@@ -202,6 +304,7 @@ final class StackLoop implements Runnable, TransportShard {
 
     @Override
     public void wake() {
+        signalled = true;
         if (parked) {
             LockSupport.unpark(thread);
         }
@@ -216,42 +319,83 @@ final class StackLoop implements Runnable, TransportShard {
 
     @Override
     public void run() {
+        Thread me = Thread.currentThread();
         while (running) {
-            boolean worked = runCommands();
-            for (int n = 0; n < BATCH; n++) {
-                int slot = queue.peek();
-                if (slot < 0) {
-                    break;
+            if (!tryAcquire(me)) {
+                // An inline owner runs the pass; it unparks this thread when it leaves work or a timer behind.
+                parkDeadline = clock.nanoTime() + MAX_TIMER_PARK_NANOS;
+                parked = true;
+                if (owner != null && running) {
+                    LockSupport.parkNanos(MAX_TIMER_PARK_NANOS);
                 }
-                PacketBuffer p = queue.packet(slot);
-                Nic nic = queue.nic(slot);
-                int kind = queue.kind(slot);
-                long high = queue.high(slot);
-                long low = queue.low(slot);
-                queue.remove(slot);
-                process(kind, nic, p, high, low);
-                worked = true;
+                parked = false;
+                continue;
             }
-            worked |= runPollers();
-            long now = clock.nanoTime();
-            wheel.advanceTo(now);
-            ipv4.expire(now);
-            ipv6.expire(now);
-            if (!worked && idleSpinNanos > 0) {
-                worked = spin(now);
+            boolean worked;
+            long now;
+            long next;
+            int passesSeen;
+            try {
+                signalled = false;
+                worked = pass();
+                now = clock.nanoTime();
+                if (!worked && idleSpinNanos > 0) {
+                    worked = spin(now);
+                }
+                worked |= !queue.isEmpty() || !commands.isEmpty() || (!worked && pollersHaveWork());
+                next = nextDeadline();
+                passesSeen = inlinePasses;
+            } finally {
+                owner = null;
             }
             if (!worked) {
+                long sleep = next == Long.MAX_VALUE ? IDLE_PARK_NANOS
+                        : Math.max(1, Math.min(MAX_TIMER_PARK_NANOS, next - now));
+                parkDeadline = now + sleep;
                 parked = true;
-                if (running && queue.isEmpty() && commands.isEmpty() && !pollersHaveWork()) {
-                    long next = Math.min(wheel.nextDeadline(), Math.min(ipv4.nextDeadline(), ipv6.nextDeadline()));
-                    LockSupport.parkNanos(next == Long.MAX_VALUE ? IDLE_PARK_NANOS
-                            : Math.max(1, Math.min(MAX_TIMER_PARK_NANOS, next - now)));
+                // An inline pass since ours may have armed an earlier timer: look again instead of sleeping.
+                if (running && !signalled && queue.isEmpty() && commands.isEmpty() && passesSeen == inlinePasses) {
+                    LockSupport.parkNanos(sleep);
                 }
                 parked = false;
             }
         }
+        // Whoever runs an inline pass now sees running false and gives the shard back at once.
+        while (!tryAcquire(me)) {
+            Thread.onSpinWait();
+        }
         runCommands();
         drainOnExit();
+        // Kept: the shard stays owned by its ended thread, so that nothing runs inline any more.
+    }
+
+    /** One pass over commands, queued packets, pollers and due timers; true when it did any work. Owner only. */
+    private boolean pass() {
+        boolean worked = runCommands();
+        for (int n = 0; n < BATCH; n++) {
+            int slot = queue.peek();
+            if (slot < 0) {
+                break;
+            }
+            PacketBuffer p = queue.packet(slot);
+            Nic nic = queue.nic(slot);
+            int kind = queue.kind(slot);
+            long high = queue.high(slot);
+            long low = queue.low(slot);
+            queue.remove(slot);
+            process(kind, nic, p, high, low);
+            worked = true;
+        }
+        worked |= runPollers();
+        long now = clock.nanoTime();
+        wheel.advanceTo(now);
+        ipv4.expire(now);
+        ipv6.expire(now);
+        return worked;
+    }
+
+    private long nextDeadline() {
+        return Math.min(wheel.nextDeadline(), Math.min(ipv4.nextDeadline(), ipv6.nextDeadline()));
     }
 
     /**

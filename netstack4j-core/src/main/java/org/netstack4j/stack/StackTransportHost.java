@@ -36,9 +36,8 @@ final class StackTransportHost implements TransportHost {
 
     @Override
     public TransportShard currentShard() {
-        Thread t = Thread.currentThread();
         for (StackLoop s : shards) {
-            if (s.thread() == t) {
+            if (s.inLoop()) { // its own thread in a pass, or a dispatch thread running it inline
                 return s;
             }
         }

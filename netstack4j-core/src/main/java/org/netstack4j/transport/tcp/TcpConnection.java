@@ -98,7 +98,8 @@ public final class TcpConnection implements TimerHandler {
     TcpConnection twPrev;
     TcpConnection twNext;
     boolean inTimeWaitList;
-    private boolean gone;
+    /** Terminated: never revived; read by application threads so that they do not wake the shard for nothing. */
+    private volatile boolean gone;
     /** Whether the local port was reserved for this connection (active open) and is freed with it. */
     boolean ownsPort;
 
@@ -640,7 +641,9 @@ public final class TcpConnection implements TimerHandler {
 
     /** Asks the shard to look at the buffers and requests again (after a write, read or close). */
     public void appWake() {
-        if (wakeScheduled.compareAndSet(false, true)) {
+        // A connection that is gone (reset, say, before the application closes it) has nothing left for
+        // the shard to do: no task and no wake-up of the shard thread.
+        if (!gone && wakeScheduled.compareAndSet(false, true)) {
             ctx.submit.accept(wakeTask);
         }
     }
@@ -742,12 +745,18 @@ public final class TcpConnection implements TimerHandler {
 
     /** TCP_NODELAY. */
     public void noDelay(boolean on) {
+        if (noDelay == on) {
+            return; // no change, nothing to flush: the socket adapter sets every option on each accept
+        }
         noDelay = on;
         appWake();
     }
 
     /** SO_KEEPALIVE. */
     public void keepAlive(boolean on) {
+        if (keepAlive == on) {
+            return; // no task and no shard wake-up per accepted connection for a default left alone
+        }
         keepAlive = on;
         ctx.submit.accept(() -> {
             if (on) {

@@ -37,6 +37,8 @@ final class TcpHarness {
     final List<Integer> gso = new ArrayList<>();
     final TcpCounters counters = new TcpCounters();
     final AtomicLong memory = new AtomicLong();
+    /** Tasks handed to the shard (run at once): each one is a wake-up of the shard thread in a stack. */
+    final AtomicLong submitted = new AtomicLong();
     final TcpShardContext ctx;
     TcpConnection c;
     /** The peer's next sequence number and what it has acknowledged of ours. */
@@ -57,7 +59,10 @@ final class TcpHarness {
             gso.add(gsoSize);
             return true;
         };
-        ctx = new TcpShardContext(config, counters, sink, wheel, clock::nanoTime, Runnable::run, memory);
+        ctx = new TcpShardContext(config, counters, sink, wheel, clock::nanoTime, r -> {
+            submitted.incrementAndGet();
+            r.run();
+        }, memory);
     }
 
     TcpConnection newConnection(int mtu, int sendBuffer, int receiveBuffer) {

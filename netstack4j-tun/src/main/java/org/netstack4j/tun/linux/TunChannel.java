@@ -83,6 +83,12 @@ public final class TunChannel extends FdPacketChannel {
         return space < 0 ? d : d.substring(0, space);
     }
 
+    /** {@link #MAX_SUPER_PACKET} when super-packets are handed over whole, else 0. */
+    @Override
+    public int maxSuperPacket() {
+        return superPackets && deliverWhole ? MAX_SUPER_PACKET : 0;
+    }
+
     /** Index of this queue on its device (0 for a single-queue device). */
     public int queueIndex() {
         return queue;
