@@ -74,6 +74,25 @@ final class ReorderingTracker {
 
     /** Records a retransmission of {@code [start, start + len)} (and of a FIN, which no D-SACK reports). */
     void retransmitted(int start, int len, boolean fin) {
+        recordRetransmission(start, len, fin);
+        if (undoPossible) {
+            undoRetransBytes += len + (fin ? 1 : 0);
+            if (!episodeRetransmitted.add(start, start + len)) {
+                undoPossible = false; // too scattered to follow
+            }
+        }
+    }
+
+    /**
+     * Records a tail-loss probe's retransmission: not part of the current episode (the probe takes no
+     * congestion response of its own), but a hole it fills was repaired, not reordered.
+     */
+    void probeRetransmitted(int start, int len, boolean fin) {
+        recordRetransmission(start, len, fin);
+    }
+
+    /** Remembers {@code [start, start + len)} (and the FIN) as retransmitted, for {@link #holeFilled}. */
+    private void recordRetransmission(int start, int len, boolean fin) {
         int end = start + len + (fin ? 1 : 0);
         if (!retransmitted.add(start, end) && !rxtUnknown) {
             rxtUnknown = true;
@@ -81,12 +100,18 @@ final class ReorderingTracker {
         } else if (rxtUnknown && SeqNum.gt(end, rxtUnknownEnd)) {
             rxtUnknownEnd = end;
         }
-        if (undoPossible) {
-            undoRetransBytes += len + (fin ? 1 : 0);
-            if (!episodeRetransmitted.add(start, start + len)) {
-                undoPossible = false; // too scattered to follow
-            }
-        }
+    }
+
+    /**
+     * The probe's retransmission of {@code [start, end)} was acknowledged without a D-SACK: it repaired a loss,
+     * and its congestion response is an episode of its own, undone if a D-SACK shows the original arrived.
+     */
+    void probeEpisode(int start, int end) {
+        startEpisode(false);
+        undoMarker = start;
+        undoRetransBytes = SeqNum.diff(end, start);
+        episodeRetransmitted.add(start, end);
+        episodeDegree = 0; // the tail segment: nothing sent after it overtook it
     }
 
     /**

@@ -26,6 +26,7 @@ import java.time.Duration;
  * @param sack                  offer and accept SACK-permitted (RFC 2018)
  * @param timestamps            offer and accept timestamps (RFC 7323)
  * @param windowScale           offer and accept window scaling (RFC 7323)
+ * @param tailLossProbe         send a tail-loss probe before the RTO when SACK was negotiated (RFC 8985 §7)
  * @param congestionControl     creates each connection's congestion controller
  * @param synQueueLimit         half-open connections per listener before SYN cookies (or drops)
  * @param defaultBacklog        accept queue length used when a listener asks for 0 or less
@@ -39,7 +40,8 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, int receiveBu
                         long minRtoNanos, long initialRtoNanos,
                         long maxRtoNanos, long msl2Nanos, int timeWaitCap, long delayedAckNanos,
                         long keepaliveIdleNanos, long keepaliveIntervalNanos, int keepaliveCount, boolean sack,
-                        boolean timestamps, boolean windowScale, CongestionControl.Factory congestionControl,
+                        boolean timestamps, boolean windowScale, boolean tailLossProbe,
+                        CongestionControl.Factory congestionControl,
                         int synQueueLimit, int defaultBacklog, boolean synCookies, int synRetries, int dataRetries,
                         long connectionMemoryLimit, long globalMemoryLimit) {
 
@@ -89,6 +91,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, int receiveBu
         b.sack = sack;
         b.timestamps = timestamps;
         b.windowScale = windowScale;
+        b.tailLossProbe = tailLossProbe;
         b.congestionControl = congestionControl;
         b.synQueueLimit = synQueueLimit;
         b.defaultBacklog = defaultBacklog;
@@ -118,6 +121,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, int receiveBu
         private boolean sack = true;
         private boolean timestamps = true;
         private boolean windowScale = true;
+        private boolean tailLossProbe = true;
         private CongestionControl.Factory congestionControl = CongestionControls.CUBIC;
         private int synQueueLimit = 1024;
         private int defaultBacklog = 128;
@@ -227,6 +231,15 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, int receiveBu
             return this;
         }
 
+        /**
+         * Tail-loss probes on or off (default on; they need SACK): a lost last segment of a flight is repaired
+         * about two SRTT after the last ACK instead of after the RTO.
+         */
+        public Builder tailLossProbe(boolean on) {
+            this.tailLossProbe = on;
+            return this;
+        }
+
         /** Congestion controller factory (default CUBIC; {@link CongestionControls#NEW_RENO} available). */
         public Builder congestionControl(CongestionControl.Factory f) {
             this.congestionControl = f;
@@ -277,7 +290,7 @@ public record TcpConfig(int sendBufferSize, int receiveBufferSize, int receiveBu
         public TcpConfig build() {
             return new TcpConfig(sendBufferSize, receiveBufferSize, receiveBufferMax, receiveAutoTuning, minRto,
                     initialRto, maxRto, msl2, timeWaitCap, delayedAck, keepaliveIdle, keepaliveInterval, keepaliveCount, sack, timestamps, windowScale,
-                    congestionControl, synQueueLimit, defaultBacklog, synCookies, synRetries, dataRetries,
+                    tailLossProbe, congestionControl, synQueueLimit, defaultBacklog, synCookies, synRetries, dataRetries,
                     connectionMemory, globalMemory);
         }
     }

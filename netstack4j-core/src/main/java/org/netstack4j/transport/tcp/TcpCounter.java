@@ -80,6 +80,13 @@ public enum TcpCounter {
     CONGESTION_UNDOS,
     /** Times a connection raised its reordering threshold (DupThresh) after seeing reordering. */
     REORDERING_RAISED,
+    /** Tail-loss probes sent (RFC 8985 §7): new data or the last segment again, a PTO after the last send. */
+    TLP_PROBES,
+    /**
+     * Tail losses repaired after a probe without a timeout: the probe's retransmission acknowledged without a
+     * D-SACK, or a fast recovery the probe's SACK started and that completed.
+     */
+    TLP_RECOVERIES,
     /** Bugs caught on the shard (a segment or timer that threw); must stay 0. */
     INTERNAL_ERRORS
 }

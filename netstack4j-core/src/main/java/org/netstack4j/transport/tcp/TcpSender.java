@@ -15,9 +15,15 @@ import org.netstack4j.wire.TcpOptions;
  * samples under Karn's rule, congestion control, fast retransmit and NewReno recovery per RFC 6582, SACK-based
  * recovery per RFC 6675), the retransmission timer (RFC 6298) and zero-window probes; under reordering, D-SACK
  * (RFC 2883) to find spurious retransmissions (RFC 3708), undo of a congestion response whose retransmissions
- * all proved spurious, and a DupThresh raised to the reordering degree seen (RFC 6675 §7, RFC 4653's idea).
+ * all proved spurious, and a DupThresh raised to the reordering degree seen (RFC 6675 §7, RFC 4653's idea);
+ * with SACK, a tail-loss probe (RFC 8985 §7) before the retransmission timeout.
  */
 final class TcpSender {
+    /** RFC 8985 §7.2's WCDelAckT: the longest a receiver may delay the ACK of a single segment. */
+    private static final long WORST_CASE_DELAYED_ACK_NANOS = 200_000_000L;
+    /** The probe timeout's floor: below it the wheel's tick and the peer's own scheduling dominate. */
+    private static final long MIN_PTO_NANOS = 2_000_000L;
+
     private final TcpConnection c;
     final RttEstimator rtt;
     CongestionControl cc;
@@ -41,6 +47,19 @@ final class TcpSender {
     private int rtoUna;
     /** Spurious retransmissions, undo, reordering degree and window: made at the first SACK or retransmission. */
     private ReorderingTracker reordering;
+    // Tail-loss probe (RFC 8985 §7). The retransmission timer doubles as the probe timer: ptoArmed says which
+    // deadline it holds; rtoDeadline is when the RTO would fire, which a probe timeout never passes.
+    private boolean ptoArmed;
+    private long rtoDeadline;
+    /** A probe is outstanding (RFC 8985 TLP.end_seq): its range, and whether it was a retransmission. */
+    private boolean probeOut;
+    private boolean probeRetransmitted;
+    private int probeStart;
+    private int probeEnd;
+    /** A D-SACK reported the outstanding probe retransmission: nothing was lost. */
+    private boolean probeDsacked;
+    /** Fast recovery began while a probe was outstanding: its end counts as a tail loss the probe repaired. */
+    private boolean probeRecovery;
 
     TcpSender(TcpConnection c) {
         this.c = c;
@@ -106,6 +125,7 @@ final class TcpSender {
         if (SeqNum.gt(c.sndNxt, c.sndMax)) {
             c.sndMax = c.sndNxt;
         }
+        ptoArmed = false;
         c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
     }
 
@@ -175,7 +195,16 @@ final class TcpSender {
         if (c.sackOn && s.options.sackBlockCount() > 0) {
             int first = 0;
             if (isDsack(s.options, ack)) {
-                if (reordering().dsack(s.options.sackLeft(0), s.options.sackRight(0))) {
+                int left = s.options.sackLeft(0);
+                int right = s.options.sackRight(0);
+                if (probeOut && probeRetransmitted && SeqNum.ge(left, probeStart) && SeqNum.le(right, probeEnd)) {
+                    // The probe repeated what had arrived: a spurious retransmission, but of no loss episode
+                    // (the probe took no congestion response), so there is nothing to undo. It is the last
+                    // copy sent, so the D-SACK is the probe's, not an earlier retransmission's.
+                    probeDsacked = true;
+                    c.ctx.count(TcpCounter.DSACKS_RECEIVED);
+                    c.ctx.count(TcpCounter.SPURIOUS_RETRANSMITS);
+                } else if (reordering().dsack(left, right)) {
                     undo(now);
                 }
                 first = 1;
@@ -188,6 +217,11 @@ final class TcpSender {
                     reordering().holeFilled(left, right);
                 }
                 newlySacked |= scoreboard.addBlock(left, right, ack, c.sndMax);
+            }
+            if (probeOut && !probeRetransmitted && newlySacked && scoreboard.isSacked(probeStart)) {
+                // The new-data probe arrived but what was sent before it, at least a PTO (2 SRTT) earlier, has
+                // not: lost, as RACK (RFC 8985 §6.2) would deem it; recovery starts on this ACK.
+                scoreboard.lostBefore(probeStart);
             }
         }
         if (hadSacks && SeqNum.gt(ack, c.sndUna) && SeqNum.lt(c.sndUna, highBefore)) {
@@ -245,6 +279,7 @@ final class TcpSender {
     /** Every retransmission of the episode was spurious: its congestion response is taken back. */
     private void undo(long now) {
         cc.undo(now);
+        probeRecovery = false;
         if (inRecovery) {
             inRecovery = false; // nothing was lost
             inflation = 0;
@@ -293,6 +328,10 @@ final class TcpSender {
                 inRecovery = false;
                 inflation = 0;
                 cc.onRecoveryEnd(now);
+                if (probeRecovery) {
+                    probeRecovery = false;
+                    c.ctx.count(TcpCounter.TLP_RECOVERIES);
+                }
             } else {
                 // Partial ACK (RFC 6582 §3.2 step 3): retransmit the next hole, deflate by what was acked.
                 inflation = Math.max(0, inflation - acked) + c.effMss;
@@ -303,12 +342,16 @@ final class TcpSender {
         } else if (cc != null) {
             cc.onAck(acked, sample, flight, now);
         }
+        if (probeOut && SeqNum.ge(ack, probeEnd)) {
+            probeAcked(flight, now);
+        }
         dupAcks = 0;
         c.retries = 0;
         if (c.sndUna == c.sndMax) {
+            ptoArmed = false;
             c.ctx.wheel.cancel(c.rtoTimer);
         } else {
-            c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+            armRto(now);
         }
     }
 
@@ -330,6 +373,9 @@ final class TcpSender {
             recover = c.sndMax;
             highRxt = c.sndUna - 1; // nothing retransmitted yet: NextSeg starts at SND.UNA
             c.ctx.count(TcpCounter.FAST_RETRANSMITS);
+            if (probeOut) {
+                probeRecovery = true; // the probe's SACK showed the hole
+            }
             reordering().startEpisode(false);
             cc.onCongestionEvent(SeqNum.diff(c.sndMax, c.sndUna), now);
             inflation = c.sackOn ? 0 : 3L * c.effMss;
@@ -357,18 +403,30 @@ final class TcpSender {
     }
 
     private void retransmit(int start, int len, long now) {
+        retransmit(start, len, false, now);
+    }
+
+    /** Retransmits {@code [start, start + len)} (and the FIN when it ends there); returns false when nothing was. */
+    private boolean retransmit(int start, int len, boolean probe, long now) {
         long off = offsetOf(start);
         long dataEnd = c.finOffset >= 0 ? c.finOffset : c.snd.tail();
         int n = (int) Math.max(0, Math.min(len, dataEnd - off));
         boolean fin = c.finOffset >= 0 && off + n == c.finOffset && SeqNum.gt(c.sndMax, start + n);
         if (n == 0 && !fin) {
-            return;
+            return false;
         }
         timing = false; // Karn
         c.ctx.count(TcpCounter.RETRANSMITS);
-        reordering().retransmitted(start, n, fin);
+        if (probe) {
+            reordering().probeRetransmitted(start, n, fin);
+            probeStart = start;
+            probeEnd = start + n + (fin ? 1 : 0);
+        } else {
+            reordering().retransmitted(start, n, fin);
+        }
         emit(start, ACK | (fin ? FIN : 0), off, n, 0, now);
-        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+        armRto(now);
+        return true;
     }
 
     // --- output --------------------------------------------------------------------------------------
@@ -396,6 +454,7 @@ final class TcpSender {
             sackRecovery(now);
         }
         int limit = gsoLimit();
+        boolean sentNew = false;
         for (int guard = 0; guard < 1024; guard++) {
             if (c.sackOn && SeqNum.lt(c.sndNxt, c.sndMax) && scoreboard.isSacked(c.sndNxt)) {
                 // Going back after a timeout: the receiver holds this range, skip it.
@@ -425,7 +484,7 @@ final class TcpSender {
                     len = 0; // a bare FIN
                 } else {
                     if (avail > 0 && c.sndWnd == 0 && !c.rtoTimer.isScheduled()) {
-                        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto()); // persist
+                        armRto(now); // persist
                     }
                     break;
                 }
@@ -434,7 +493,7 @@ final class TcpSender {
                     // Sender SWS avoidance: a window-limited runt only when it is half the largest window.
                     if (len < c.maxSndWnd / 2) {
                         if (!c.rtoTimer.isScheduled()) {
-                            c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+                            armRto(now);
                         }
                         break;
                     }
@@ -459,11 +518,16 @@ final class TcpSender {
                 c.sndMax = c.sndNxt;
             }
             if (!c.rtoTimer.isScheduled()) {
-                c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+                armRto(now);
+            } else if (!retransmission) {
+                sentNew = true;
             }
             if (fin) {
                 break;
             }
+        }
+        if (sentNew && (ptoArmed || tlpAllowed())) {
+            armTimer(now); // RFC 8985 §7.2: the probe timeout runs from the last new data sent
         }
         if (c.receiver.ackPending) {
             sendAckNow();
@@ -520,6 +584,17 @@ final class TcpSender {
         if (cc == null || !st.synchronizedState()) {
             return;
         }
+        if (ptoArmed) {
+            ptoArmed = false;
+            if (tlpAllowed()) {
+                probe(now);
+                return;
+            }
+            if (rtoDeadline - now > 0) {
+                c.ctx.wheel.schedule(c.rtoTimer, rtoDeadline); // no probe any more: the RTO when it is due
+                return;
+            }
+        }
         if (c.sndUna == c.sndMax) {
             long avail = (c.finOffset >= 0 ? c.finOffset : c.snd.tail()) - offsetOf(c.sndNxt);
             if (avail > 0) {
@@ -529,7 +604,7 @@ final class TcpSender {
                 c.sndNxt += 1;
                 c.sndMax = c.sndNxt;
                 rtt.backoff();
-                c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+                armRto(now);
             }
             return;
         }
@@ -538,6 +613,8 @@ final class TcpSender {
             return;
         }
         c.ctx.count(TcpCounter.TIMEOUTS);
+        probeOut = false; // a lost probe, or one that did not help: the timeout takes over
+        probeRecovery = false;
         reordering().startEpisode(true);
         cc.onRetransmissionTimeout(SeqNum.diff(c.sndMax, c.sndUna), now);
         rtt.backoff();
@@ -562,6 +639,109 @@ final class TcpSender {
             retransmit(c.sndUna, Math.min(c.effMss, SeqNum.diff(c.sndMax, c.sndUna)), now);
             c.sndNxt = SeqNum.max(c.sndNxt, c.sndUna + Math.min(c.effMss, SeqNum.diff(c.sndMax, c.sndUna)));
         }
-        c.ctx.wheel.schedule(c.rtoTimer, now + rtt.rto());
+        armRto(now);
+    }
+
+    // --- tail-loss probe (RFC 8985 §7) ---------------------------------------------------------------------
+
+    /** Arms the retransmission timer: the RTO from now, or the probe timeout before it when a probe is allowed. */
+    private void armRto(long now) {
+        rtoDeadline = now + rtt.rto();
+        armTimer(now);
+    }
+
+    /** Schedules the timer for {@link #rtoDeadline}, or for the probe timeout from now when that is earlier. */
+    private void armTimer(long now) {
+        long at = rtoDeadline;
+        ptoArmed = false;
+        if (tlpAllowed()) {
+            long pto = 2 * rtt.srtt();
+            if (SeqNum.diff(c.sndMax, c.sndUna) <= c.effMss) {
+                pto += WORST_CASE_DELAYED_ACK_NANOS; // one segment: its ACK may be a delayed one
+            }
+            long ptoAt = now + Math.max(MIN_PTO_NANOS, pto);
+            if (ptoAt - at < 0) {
+                at = ptoAt;
+                ptoArmed = true;
+            }
+        }
+        c.ctx.wheel.schedule(c.rtoTimer, at);
+    }
+
+    /**
+     * RFC 8985 §7.2: a probe only with SACK (its SACKs and D-SACKs tell what it repaired), an RTT sample, data
+     * outstanding, an open window (else the persist timer's probes), no probe outstanding, and neither fast
+     * recovery nor a timeout's recovery under way.
+     */
+    private boolean tlpAllowed() {
+        return c.sackOn && c.ctx.config.tailLossProbe() && cc != null && rtt.hasSample() && c.sndUna != c.sndMax
+                && c.sndWnd > 0 && !probeOut && !inRecovery && c.retries == 0 && SeqNum.ge(c.sndUna, recover)
+                && c.state.synchronizedState();
+    }
+
+    /**
+     * The probe timeout fired (RFC 8985 §7.3): one new segment when there is data and the peer's window takes
+     * it, otherwise the highest-sequenced segment again; then the RTO. The probe never touches cwnd.
+     */
+    private void probe(long now) {
+        c.ctx.count(TcpCounter.TLP_PROBES);
+        probeOut = true;
+        probeDsacked = false;
+        if (c.sndNxt == c.sndMax && probeNewData(now)) {
+            armRto(now);
+            return;
+        }
+        boolean finSent = c.finOffset >= 0 && offsetOf(c.sndMax) > c.finOffset;
+        int dataEnd = finSent ? c.sndMax - 1 : c.sndMax;
+        int len = Math.min(c.effMss, SeqNum.diff(dataEnd, c.sndUna));
+        probeRetransmitted = true;
+        if (!retransmit(dataEnd - len, len, true, now)) {
+            probeOut = false;
+            armRto(now);
+        }
+    }
+
+    /** Sends one segment of new data as the probe, whatever cwnd says; false when none can go. */
+    private boolean probeNewData(long now) {
+        long nxtOff = offsetOf(c.sndNxt);
+        if (c.finOffset >= 0 && nxtOff >= c.finOffset) {
+            return false; // everything sent (the FIN perhaps not: the retransmission carries it)
+        }
+        long tail = c.finOffset >= 0 ? c.finOffset : c.snd.tail();
+        long usable = c.sndWnd - SeqNum.diff(c.sndNxt, c.sndUna);
+        int len = (int) Math.min(Math.min(tail - nxtOff, usable), c.effMss);
+        if (len <= 0) {
+            return false;
+        }
+        boolean fin = c.finOffset >= 0 && nxtOff + len == c.finOffset;
+        probeRetransmitted = false;
+        probeStart = c.sndNxt;
+        probeEnd = c.sndNxt + len + (fin ? 1 : 0);
+        emit(c.sndNxt, ACK | (nxtOff + len == tail ? PSH : 0) | (fin ? FIN : 0), nxtOff, len, 0, now);
+        if (!timing) {
+            timing = true;
+            timedSeq = c.sndNxt;
+            timedAt = now;
+        }
+        c.sndNxt = probeEnd;
+        c.sndMax = probeEnd;
+        return true;
+    }
+
+    /**
+     * The cumulative ACK covers the probe. A retransmitted probe without a D-SACK repaired a lost tail segment
+     * (RFC 8985 §7.4.2): the congestion response fast recovery would have taken, as an episode of its own so
+     * that a D-SACK arriving later (the original was only late) undoes it. A recovery the probe started
+     * answers for itself.
+     */
+    private void probeAcked(long flight, long now) {
+        probeOut = false;
+        if (!probeRetransmitted || probeDsacked || probeRecovery || inRecovery) {
+            return;
+        }
+        c.ctx.count(TcpCounter.TLP_RECOVERIES);
+        reordering().probeEpisode(probeStart, probeEnd);
+        cc.onCongestionEvent(flight, now);
+        cc.onRecoveryEnd(now);
     }
 }
