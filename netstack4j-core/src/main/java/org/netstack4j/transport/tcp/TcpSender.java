@@ -656,7 +656,7 @@ final class TcpSender {
         ptoArmed = false;
         if (tlpAllowed()) {
             long pto = 2 * rtt.srtt();
-            if (SeqNum.diff(c.sndMax, c.sndUna) <= c.effMss) {
+            if (SeqNum.diff(c.sndMax, c.sndUna) - (finSent() ? 1 : 0) <= c.effMss) {
                 pto += WORST_CASE_DELAYED_ACK_NANOS; // one segment: its ACK may be a delayed one
             }
             long ptoAt = now + Math.max(MIN_PTO_NANOS, pto);
@@ -691,14 +691,18 @@ final class TcpSender {
             armRto(now);
             return;
         }
-        boolean finSent = c.finOffset >= 0 && offsetOf(c.sndMax) > c.finOffset;
-        int dataEnd = finSent ? c.sndMax - 1 : c.sndMax;
+        int dataEnd = finSent() ? c.sndMax - 1 : c.sndMax;
         int len = Math.min(c.effMss, SeqNum.diff(dataEnd, c.sndUna));
         probeRetransmitted = true;
         if (!retransmit(dataEnd - len, len, true, now)) {
             probeOut = false;
             armRto(now);
         }
+    }
+
+    /** Whether the FIN was sent (it then occupies the sequence number before SND.MAX). */
+    private boolean finSent() {
+        return c.finOffset >= 0 && offsetOf(c.sndMax) > c.finOffset;
     }
 
     /** Sends one segment of new data as the probe, whatever cwnd says; false when none can go. */

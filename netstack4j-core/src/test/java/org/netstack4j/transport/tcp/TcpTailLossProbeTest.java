@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.transport.tcp.TcpHarness.Seg;
+import org.netstack4j.wire.TcpHeader;
 
 /**
  * The tail-loss probe (RFC 8985 §7), segment by segment on a manual clock: a lost last segment is repaired by
@@ -194,6 +195,33 @@ class TcpTailLossProbeTest {
         h.write(M);
         h.take();
         assertThat(h.c.rtoTimer.deadline()).isEqualTo(h.clock.nanoTime() + h.c.sender.rtt.rto());
+        // A FIN after that segment is no second segment: still the RTO.
+        h.c.appShutdownOutput();
+        assertThat(h.last().has(TcpHeader.FIN)).isTrue();
+        assertThat(h.c.rtoTimer.deadline()).isEqualTo(h.clock.nanoTime() + h.c.sender.rtt.rto());
+    }
+
+    @Test
+    void theProbeOfAClosedStreamRetransmitsTheLastSegmentWithTheFin() throws Exception {
+        established(10);
+        h.write(4 * M);
+        h.c.appShutdownOutput();
+        List<Seg> flight = h.take();
+        assertThat(flight).hasSize(5);
+        assertThat(flight.get(4).has(TcpHeader.FIN)).isTrue(); // a bare FIN after the data
+        h.advanceMillis(10);
+        sackAck(ISS_NEXT + 2 * M); // segment 3 and the FIN lost
+        h.advanceMillis(21);
+        List<Seg> probe = h.take();
+        assertThat(probe).hasSize(1);
+        assertThat(probe.get(0).seq()).isEqualTo(ISS_NEXT + 3 * M);
+        assertThat(probe.get(0).payload()).hasSize(M);
+        assertThat(probe.get(0).has(TcpHeader.FIN)).isTrue();
+        h.advanceMillis(10);
+        sackAck(ISS_NEXT + 4 * M + 1);
+        assertThat(h.counters.get(TcpCounter.TLP_RECOVERIES)).isEqualTo(1);
+        assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isZero();
+        assertThat(h.c.state()).isEqualTo(TcpState.FIN_WAIT_2);
     }
 
     @Test
