@@ -21,8 +21,11 @@ import org.netstack4j.wire.TcpOptions;
 final class TcpSender {
     /** RFC 8985 §7.2's WCDelAckT: the longest a receiver may delay the ACK of a single segment. */
     private static final long WORST_CASE_DELAYED_ACK_NANOS = 200_000_000L;
-    /** The probe timeout's floor: below it the wheel's tick and the peer's own scheduling dominate. */
-    private static final long MIN_PTO_NANOS = 2_000_000L;
+    /**
+     * Added to 2 SRTT (not a floor): on a fast LAN the peer's scheduling and ACK coalescing, not the RTT,
+     * decide when its ACK comes, and a probe sent before that is a wasted segment (Linux adds the same).
+     */
+    private static final long PTO_SLACK_NANOS = 2_000_000L;
 
     private final TcpConnection c;
     final RttEstimator rtt;
@@ -659,7 +662,7 @@ final class TcpSender {
             if (SeqNum.diff(c.sndMax, c.sndUna) - (finSent() ? 1 : 0) <= c.effMss) {
                 pto += WORST_CASE_DELAYED_ACK_NANOS; // one segment: its ACK may be a delayed one
             }
-            long ptoAt = now + Math.max(MIN_PTO_NANOS, pto);
+            long ptoAt = now + pto + PTO_SLACK_NANOS;
             if (ptoAt - at < 0) {
                 at = ptoAt;
                 ptoArmed = true;

@@ -11,7 +11,7 @@ import org.netstack4j.wire.TcpHeader;
 
 /**
  * The tail-loss probe (RFC 8985 §7), segment by segment on a manual clock: a lost last segment is repaired by
- * a probe about two SRTT after the last ACK instead of by the RTO; a probe that proves needless (D-SACK) costs
+ * a probe two SRTT (+ 2 ms) after the last ACK instead of by the RTO; a probe that proves needless (D-SACK) costs
  * nothing; without SACK there is no probe; the probe timeout never comes after the RTO.
  */
 class TcpTailLossProbeTest {
@@ -53,8 +53,8 @@ class TcpTailLossProbeTest {
         established(10);
         long cwnd = h.c.sender.cc.cwnd();
         fourSentTwoAcked(); // segment 2's ACK is delayed by the peer; segment 3 is lost
-        h.advanceMillis(19);
-        assertThat(h.out).as("nothing before 2 SRTT (20 ms)").isEmpty();
+        h.advanceMillis(21);
+        assertThat(h.out).as("nothing before 2 SRTT + 2 ms (22 ms)").isEmpty();
         h.advanceMillis(2);
         List<Seg> probe = h.take();
         assertThat(probe).extracting(Seg::seq).containsExactly(ISS_NEXT + 3 * M);
@@ -83,7 +83,7 @@ class TcpTailLossProbeTest {
         established(10);
         long cwnd = h.c.sender.cc.cwnd();
         fourSentTwoAcked(); // nothing lost: the peer only delays the ACK of segments 2-3
-        h.advanceMillis(21);
+        h.advanceMillis(23);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(ISS_NEXT + 3 * M);
 
         sackAck(ISS_NEXT + 4 * M, ISS_NEXT + 3 * M, ISS_NEXT + 4 * M); // everything, and the probe twice
@@ -112,7 +112,7 @@ class TcpTailLossProbeTest {
         established(10);
         long cwnd = h.c.sender.cc.cwnd();
         fourSentTwoAcked();
-        h.advanceMillis(21);
+        h.advanceMillis(23);
         assertThat(h.take()).hasSize(1);
         sackAck(ISS_NEXT + 4 * M); // the delayed ACK of the originals crossed the probe
         assertThat(h.counters.get(TcpCounter.TLP_RECOVERIES)).isEqualTo(1);
@@ -132,7 +132,7 @@ class TcpTailLossProbeTest {
         h.advanceMillis(10);
         sackAck(ISS_NEXT + 2 * M); // segments 2 and 3 are lost
         assertThat(h.out).isEmpty();
-        h.advanceMillis(21);
+        h.advanceMillis(23);
         List<Seg> probe = h.take();
         assertThat(probe).extracting(Seg::seq).containsExactly(ISS_NEXT + 4 * M);
         assertThat(probe.get(0).payload()).as("new data").hasSize(100);
@@ -211,7 +211,7 @@ class TcpTailLossProbeTest {
         assertThat(flight.get(4).has(TcpHeader.FIN)).isTrue(); // a bare FIN after the data
         h.advanceMillis(10);
         sackAck(ISS_NEXT + 2 * M); // segment 3 and the FIN lost
-        h.advanceMillis(21);
+        h.advanceMillis(23);
         List<Seg> probe = h.take();
         assertThat(probe).hasSize(1);
         assertThat(probe.get(0).seq()).isEqualTo(ISS_NEXT + 3 * M);
