@@ -180,15 +180,6 @@ class TcpConnectionTest {
         assertThat(h.c.sender.inRecovery).isFalse();
     }
 
-    /** The peer acknowledges {@code ack} with SACK blocks {@code [left, right)} pairs. */
-    private void sackAck(int ack, int... edges) {
-        var s = h.segment(h.peerSeq, ack, ACK, 1000, 0);
-        s.options.setTimestamps(++h.peerTs, h.lastTsVal());
-        for (int i = 0; i < edges.length; i += 2) {
-            s.options.addSackBlock(edges[i], edges[i + 1]);
-        }
-        h.c.segmentArrived(s, h.clock.nanoTime());
-    }
 
     @Test
     void sackRecoveryRetransmitsOnlyTheHolesTheReceiverReports() throws Exception {
@@ -199,16 +190,16 @@ class TcpConnectionTest {
         h.write(10 * m);
         assertThat(h.take()).hasSize(10);
         // Segments 0 and 4 are lost; the receiver SACKs the others as they come.
-        sackAck(1001, 1001 + m, 1001 + 2 * m);
-        sackAck(1001, 1001 + m, 1001 + 3 * m);
+        h.sackAck(1001, 1001 + m, 1001 + 2 * m);
+        h.sackAck(1001, 1001 + m, 1001 + 3 * m);
         assertThat(h.out).isEmpty();
-        sackAck(1001, 1001 + m, 1001 + 4 * m); // three SACKed segments above the hole: IsLost(SND.UNA)
+        h.sackAck(1001, 1001 + m, 1001 + 4 * m); // three SACKed segments above the hole: IsLost(SND.UNA)
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(1);
         assertThat(h.out).isNotEmpty();
         assertThat(h.out.get(0).seq()).isEqualTo(1001);
         assertThat(h.out.get(0).payload()).hasSize(m);
         h.out.clear();
-        sackAck(1001, 1001 + m, 1001 + 4 * m, 1001 + 5 * m, 1001 + 8 * m);
+        h.sackAck(1001, 1001 + m, 1001 + 4 * m, 1001 + 5 * m, 1001 + 8 * m);
         // The second hole (segment 4) is lost too now (3 segments SACKed above it): it goes, nothing SACKed does.
         assertThat(h.out).extracting(Seg::seq).contains(1001 + 4 * m);
         for (Seg seg : h.out) {

@@ -119,6 +119,16 @@ final class TcpHarness {
         c.segmentArrived(s, clock.nanoTime());
     }
 
+    /** The peer acknowledges {@code ack} (window 1000) with SACK blocks given as {@code [left, right)} pairs. */
+    void sackAck(int ack, int... edges) {
+        TcpSegment s = segment(peerSeq, ack, TcpHeader.ACK, 1000, 0);
+        s.options.setTimestamps(++peerTs, lastTsVal());
+        for (int i = 0; i < edges.length; i += 2) {
+            s.options.addSackBlock(edges[i], edges[i + 1]);
+        }
+        c.segmentArrived(s, clock.nanoTime());
+    }
+
     /** The peer sends {@code length} bytes at its next sequence number (or at {@code seq}). */
     void data(int seq, int length, int flags) {
         TcpSegment s = segment(seq, c.sndNxt, TcpHeader.ACK | flags, 1000, length);

@@ -77,15 +77,6 @@ class TcpReorderingTest {
 
     // --- sender: spurious retransmissions, undo, DupThresh ------------------------------------------------
 
-    /** The peer acknowledges {@code ack} with SACK blocks {@code [left, right)} pairs. */
-    private void sackAck(int ack, int... edges) {
-        var s = h.segment(h.peerSeq, ack, ACK, 1000, 0);
-        s.options.setTimestamps(++h.peerTs, h.lastTsVal());
-        for (int i = 0; i < edges.length; i += 2) {
-            s.options.addSackBlock(edges[i], edges[i + 1]);
-        }
-        h.c.segmentArrived(s, h.clock.nanoTime());
-    }
 
     /** Established, the SYN acknowledged, 10 full segments from {@code 1001} in flight. */
     private void tenSegmentsInFlight() throws Exception {
@@ -101,12 +92,12 @@ class TcpReorderingTest {
      * the original arrives (the ACK jumps past segment 3) and the retransmission after it (a D-SACK below the ACK).
      */
     private void reorderedThenDsacked(int base, boolean dsack) {
-        sackAck(base, base + M, base + 2 * M);
-        sackAck(base, base + M, base + 3 * M);
-        sackAck(base, base + M, base + 4 * M);
-        sackAck(base + 4 * M);
+        h.sackAck(base, base + M, base + 2 * M);
+        h.sackAck(base, base + M, base + 3 * M);
+        h.sackAck(base, base + M, base + 4 * M);
+        h.sackAck(base + 4 * M);
         if (dsack) {
-            sackAck(base + 4 * M, base, base + M);
+            h.sackAck(base + 4 * M, base, base + M);
         }
     }
 
@@ -115,18 +106,18 @@ class TcpReorderingTest {
         tenSegmentsInFlight();
         long cwnd = h.c.sender.cc.cwnd();
         assertThat(h.c.sender.cc.ssthresh()).isEqualTo(Long.MAX_VALUE);
-        sackAck(1001, 1001 + M, 1001 + 2 * M);
-        sackAck(1001, 1001 + M, 1001 + 3 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 2 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 3 * M);
         assertThat(h.out).isEmpty();
-        sackAck(1001, 1001 + M, 1001 + 4 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 4 * M);
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(1);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(1001);
         assertThat(h.c.sender.cc.cwnd()).isLessThan(cwnd);
         assertThat(h.c.sender.cc.ssthresh()).isLessThan(Long.MAX_VALUE);
 
-        sackAck(1001 + 4 * M); // the original arrived late: segments 0-3 acknowledged
+        h.sackAck(1001 + 4 * M); // the original arrived late: segments 0-3 acknowledged
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isZero();
-        sackAck(1001 + 4 * M, 1001, 1001 + M); // then the retransmission: a D-SACK below the ACK
+        h.sackAck(1001 + 4 * M, 1001, 1001 + M); // then the retransmission: a D-SACK below the ACK
         assertThat(h.counters.get(TcpCounter.DSACKS_RECEIVED)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isEqualTo(1);
@@ -137,7 +128,7 @@ class TcpReorderingTest {
         assertThat(h.c.sender.dupThresh()).isEqualTo(4);
         assertThat(h.counters.get(TcpCounter.REORDERING_RAISED)).isEqualTo(1);
         // The same D-SACK again (a repeated ACK) changes nothing more.
-        sackAck(1001 + 4 * M, 1001, 1001 + M);
+        h.sackAck(1001 + 4 * M, 1001, 1001 + M);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isEqualTo(1);
     }
@@ -147,12 +138,12 @@ class TcpReorderingTest {
         tenSegmentsInFlight();
         int s4 = 1001 + 4 * M;
         // Segment 0 is lost; segment 4 only falls behind 5-7.
-        sackAck(1001, 1001 + M, 1001 + 4 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 4 * M);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(1001);
-        sackAck(1001, 1001 + M, 1001 + 4 * M, s4 + M, s4 + 4 * M); // segment 4 now IsLost: retransmitted
+        h.sackAck(1001, 1001 + M, 1001 + 4 * M, s4 + M, s4 + 4 * M); // segment 4 now IsLost: retransmitted
         assertThat(h.take()).extracting(Seg::seq).containsExactly(s4);
-        sackAck(1001, 1001 + M, s4 + 4 * M); // its original arrives
-        sackAck(1001, s4, s4 + M, 1001 + M, s4 + 4 * M); // then the retransmission: D-SACK in the second block
+        h.sackAck(1001, 1001 + M, s4 + 4 * M); // its original arrives
+        h.sackAck(1001, s4, s4 + M, 1001 + M, s4 + 4 * M); // then the retransmission: D-SACK in the second block
         assertThat(h.counters.get(TcpCounter.DSACKS_RECEIVED)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
         // Segment 0's retransmission was a real repair: the reduction stays.
@@ -161,7 +152,7 @@ class TcpReorderingTest {
         assertThat(h.c.sender.cc.ssthresh()).isLessThan(Long.MAX_VALUE);
         assertThat(h.c.sender.dupThresh()).as("three segments overtook segment 4").isEqualTo(4);
         // A D-SACK of data we never retransmitted (a duplicate made by the network) proves nothing.
-        sackAck(1001, 1001 + M, 1001 + 2 * M, 1001 + M, s4 + 4 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 2 * M, 1001 + M, s4 + 4 * M);
         assertThat(h.counters.get(TcpCounter.DSACKS_RECEIVED)).isEqualTo(2);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
     }
@@ -171,7 +162,7 @@ class TcpReorderingTest {
         tenSegmentsInFlight();
         reorderedThenDsacked(1001, true);
         assertThat(h.c.sender.dupThresh()).isEqualTo(4);
-        sackAck(1001 + 10 * M);
+        h.sackAck(1001 + 10 * M);
         h.out.clear();
         long cwnd = h.c.sender.cc.cwnd();
 
@@ -179,16 +170,16 @@ class TcpReorderingTest {
         int base = 1001 + 10 * M;
         h.write(10 * M);
         assertThat(h.take()).hasSize(10);
-        sackAck(base, base + M, base + 2 * M);
-        sackAck(base, base + M, base + 3 * M);
-        sackAck(base, base + M, base + 4 * M);
+        h.sackAck(base, base + M, base + 2 * M);
+        h.sackAck(base, base + M, base + 3 * M);
+        h.sackAck(base, base + M, base + 4 * M);
         assertThat(h.out).as("segments sent for three SACKs above a hole at DupThresh 4").isEmpty();
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(1);
-        sackAck(base + 4 * M); // the late segment arrives
+        h.sackAck(base + 4 * M); // the late segment arrives
         assertThat(h.c.sender.inRecovery).isFalse();
         assertThat(h.c.sender.cc.cwnd()).isGreaterThanOrEqualTo(cwnd);
         assertThat(h.counters.get(TcpCounter.RETRANSMITS)).isEqualTo(1);
-        sackAck(base + 10 * M);
+        h.sackAck(base + 10 * M);
         h.out.clear();
 
         // A genuine loss: four segments SACKed above a hole that the retransmission fills. Fast retransmit,
@@ -196,12 +187,12 @@ class TcpReorderingTest {
         base += 10 * M;
         h.write(10 * M);
         h.take();
-        sackAck(base, base + M, base + 2 * M);
-        sackAck(base, base + M, base + 3 * M);
-        sackAck(base, base + M, base + 4 * M);
+        h.sackAck(base, base + M, base + 2 * M);
+        h.sackAck(base, base + M, base + 3 * M);
+        h.sackAck(base, base + M, base + 4 * M);
         assertThat(h.out).isEmpty();
         long before = h.c.sender.cc.cwnd();
-        sackAck(base, base + M, base + 5 * M);
+        h.sackAck(base, base + M, base + 5 * M);
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(2);
         List<Seg> sent = h.take();
         assertThat(sent.get(0).seq()).isEqualTo(base);
@@ -209,7 +200,7 @@ class TcpReorderingTest {
         assertThat(h.c.sender.inRecovery).isTrue();
         long reduced = h.c.sender.cc.cwnd();
         assertThat(reduced).isLessThan(before);
-        sackAck(base + 10 * M); // the retransmission filled the hole: recovery over, no D-SACK, no undo
+        h.sackAck(base + 10 * M); // the retransmission filled the hole: recovery over, no D-SACK, no undo
         assertThat(h.c.sender.inRecovery).isFalse();
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isEqualTo(1);
         assertThat(h.c.sender.cc.cwnd()).isLessThanOrEqualTo(reduced);
@@ -221,14 +212,14 @@ class TcpReorderingTest {
         tenSegmentsInFlight();
         reorderedThenDsacked(1001, true);
         assertThat(h.c.sender.dupThresh()).isEqualTo(4);
-        sackAck(1001 + 10 * M);
+        h.sackAck(1001 + 10 * M);
         h.out.clear();
         int base = 1001 + 10 * M;
         h.write(10 * M);
         assertThat(h.take()).hasSize(10);
-        sackAck(base, base + M, base + 2 * M); // one segment above the hole: no loss by count
+        h.sackAck(base, base + M, base + 2 * M); // one segment above the hole: no loss by count
         h.advanceMillis(1); // the reordering window here: its floor, 1 ms (the RTT on this clock is ~0)
-        sackAck(base, base + M, base + 3 * M); // still below DupThresh, but the first SACK is 1 ms old
+        h.sackAck(base, base + M, base + 3 * M); // still below DupThresh, but the first SACK is 1 ms old
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(2);
         assertThat(h.take()).extracting(Seg::seq).startsWith(base);
         assertThat(h.c.sender.inRecovery).isTrue();
@@ -237,9 +228,9 @@ class TcpReorderingTest {
     @Test
     void withoutReorderingSeenTimeAloneMarksNothing() throws Exception {
         tenSegmentsInFlight();
-        sackAck(1001, 1001 + M, 1001 + 2 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 2 * M);
         h.advanceMillis(5);
-        sackAck(1001, 1001 + M, 1001 + 3 * M);
+        h.sackAck(1001, 1001 + M, 1001 + 3 * M);
         assertThat(h.out).isEmpty();
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isZero();
     }
@@ -249,7 +240,7 @@ class TcpReorderingTest {
         tenSegmentsInFlight();
         reorderedThenDsacked(1001, false);
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(1);
-        sackAck(1001 + 10 * M);
+        h.sackAck(1001 + 10 * M);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isZero();
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isZero();
         assertThat(h.c.sender.cc.ssthresh()).isLessThan(Long.MAX_VALUE);
@@ -264,8 +255,8 @@ class TcpReorderingTest {
         assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isEqualTo(1);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(1001);
         assertThat(h.c.sender.cc.cwnd()).isEqualTo(M);
-        sackAck(1001 + 10 * M); // the originals were only slow
-        sackAck(1001 + 10 * M, 1001, 1001 + M);
+        h.sackAck(1001 + 10 * M); // the originals were only slow
+        h.sackAck(1001 + 10 * M, 1001, 1001 + M);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isEqualTo(1);
         assertThat(h.c.sender.cc.cwnd()).isGreaterThanOrEqualTo(cwnd);
@@ -282,17 +273,17 @@ class TcpReorderingTest {
         h.write(40 * M);
         assertThat(h.take()).hasSize(10);
         for (int i = 1; i <= 10; i++) {
-            sackAck(1001 + i * M); // slow start: cwnd 20 segments, 20 in flight
+            h.sackAck(1001 + i * M); // slow start: cwnd 20 segments, 20 in flight
         }
         int base = 1001 + 10 * M;
         assertThat(SeqNum.diff(h.c.sndMax, base)).isEqualTo(20 * M);
         h.out.clear();
         // Segment 0 lost, segment 1 late: both IsLost; the pipe (15 segments not lost plus 1 retransmitted)
         // is above the reduced cwnd, so only segment 0 goes.
-        sackAck(base, base + 2 * M, base + 5 * M);
+        h.sackAck(base, base + 2 * M, base + 5 * M);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(base);
         assertThat(h.c.sender.dupThresh()).isEqualTo(SackScoreboard.DUP_THRESH);
-        sackAck(base, base + M, base + 5 * M); // segment 1's original, after three later ones
+        h.sackAck(base, base + M, base + 5 * M); // segment 1's original, after three later ones
         assertThat(h.c.sender.dupThresh()).isEqualTo(4);
         assertThat(h.counters.get(TcpCounter.REORDERING_RAISED)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isZero();

@@ -29,22 +29,13 @@ class TcpTailLossProbeTest {
         h.out.clear();
     }
 
-    /** The peer acknowledges {@code ack} with SACK blocks {@code [left, right)} pairs. */
-    private void sackAck(int ack, int... edges) {
-        var s = h.segment(h.peerSeq, ack, ACK, 1000, 0);
-        s.options.setTimestamps(++h.peerTs, h.lastTsVal());
-        for (int i = 0; i < edges.length; i += 2) {
-            s.options.addSackBlock(edges[i], edges[i + 1]);
-        }
-        h.c.segmentArrived(s, h.clock.nanoTime());
-    }
 
     /** Four full segments from {@link #ISS_NEXT}; the peer acknowledges the first two 10 ms later. */
     private void fourSentTwoAcked() throws Exception {
         h.write(4 * M);
         assertThat(h.take()).hasSize(4);
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 2 * M);
+        h.sackAck(ISS_NEXT + 2 * M);
         assertThat(h.out).isEmpty();
     }
 
@@ -65,7 +56,7 @@ class TcpTailLossProbeTest {
                 .isGreaterThan(h.c.sender.rtt.rto() - 2_000_000L);
 
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 4 * M); // no D-SACK: the probe was the copy that arrived
+        h.sackAck(ISS_NEXT + 4 * M); // no D-SACK: the probe was the copy that arrived
         assertThat(h.counters.get(TcpCounter.TLP_RECOVERIES)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isZero();
         assertThat(h.counters.get(TcpCounter.RETRANSMITS)).isEqualTo(1);
@@ -86,7 +77,7 @@ class TcpTailLossProbeTest {
         h.advanceMillis(23);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(ISS_NEXT + 3 * M);
 
-        sackAck(ISS_NEXT + 4 * M, ISS_NEXT + 3 * M, ISS_NEXT + 4 * M); // everything, and the probe twice
+        h.sackAck(ISS_NEXT + 4 * M, ISS_NEXT + 3 * M, ISS_NEXT + 4 * M); // everything, and the probe twice
         assertThat(h.counters.get(TcpCounter.TLP_PROBES)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.DSACKS_RECEIVED)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
@@ -114,10 +105,10 @@ class TcpTailLossProbeTest {
         fourSentTwoAcked();
         h.advanceMillis(23);
         assertThat(h.take()).hasSize(1);
-        sackAck(ISS_NEXT + 4 * M); // the delayed ACK of the originals crossed the probe
+        h.sackAck(ISS_NEXT + 4 * M); // the delayed ACK of the originals crossed the probe
         assertThat(h.counters.get(TcpCounter.TLP_RECOVERIES)).isEqualTo(1);
         assertThat(h.c.sender.cc.cwnd()).isLessThan(cwnd);
-        sackAck(ISS_NEXT + 4 * M, ISS_NEXT + 3 * M, ISS_NEXT + 4 * M); // then the probe's duplicate
+        h.sackAck(ISS_NEXT + 4 * M, ISS_NEXT + 3 * M, ISS_NEXT + 4 * M); // then the probe's duplicate
         assertThat(h.counters.get(TcpCounter.SPURIOUS_RETRANSMITS)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.CONGESTION_UNDOS)).isEqualTo(1);
         assertThat(h.c.sender.cc.cwnd()).isGreaterThanOrEqualTo(cwnd);
@@ -130,7 +121,7 @@ class TcpTailLossProbeTest {
         h.write(4 * M + 100); // four full segments; Nagle holds the 100 bytes while data is in flight
         assertThat(h.take()).hasSize(4);
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 2 * M); // segments 2 and 3 are lost
+        h.sackAck(ISS_NEXT + 2 * M); // segments 2 and 3 are lost
         assertThat(h.out).isEmpty();
         h.advanceMillis(23);
         List<Seg> probe = h.take();
@@ -139,11 +130,11 @@ class TcpTailLossProbeTest {
         assertThat(h.counters.get(TcpCounter.RETRANSMITS)).isZero();
 
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 2 * M, ISS_NEXT + 4 * M, ISS_NEXT + 4 * M + 100);
+        h.sackAck(ISS_NEXT + 2 * M, ISS_NEXT + 4 * M, ISS_NEXT + 4 * M + 100);
         assertThat(h.counters.get(TcpCounter.FAST_RETRANSMITS)).isEqualTo(1);
         assertThat(h.take()).extracting(Seg::seq).containsExactly(ISS_NEXT + 2 * M, ISS_NEXT + 3 * M);
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 4 * M + 100);
+        h.sackAck(ISS_NEXT + 4 * M + 100);
         assertThat(h.c.sender.inRecovery).isFalse();
         assertThat(h.counters.get(TcpCounter.TLP_RECOVERIES)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isZero();
@@ -176,7 +167,7 @@ class TcpTailLossProbeTest {
             h.write(2 * M);
             assertThat(h.take()).hasSize(2);
             h.advanceMillis(300);
-            sackAck(h.c.sndMax);
+            h.sackAck(h.c.sndMax);
         }
         RttEstimator rtt = h.c.sender.rtt;
         assertThat(2 * rtt.srtt()).isGreaterThan(rtt.rto());
@@ -210,7 +201,7 @@ class TcpTailLossProbeTest {
         assertThat(flight).hasSize(5);
         assertThat(flight.get(4).has(TcpHeader.FIN)).isTrue(); // a bare FIN after the data
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 2 * M); // segment 3 and the FIN lost
+        h.sackAck(ISS_NEXT + 2 * M); // segment 3 and the FIN lost
         h.advanceMillis(23);
         List<Seg> probe = h.take();
         assertThat(probe).hasSize(1);
@@ -218,7 +209,7 @@ class TcpTailLossProbeTest {
         assertThat(probe.get(0).payload()).hasSize(M);
         assertThat(probe.get(0).has(TcpHeader.FIN)).isTrue();
         h.advanceMillis(10);
-        sackAck(ISS_NEXT + 4 * M + 1);
+        h.sackAck(ISS_NEXT + 4 * M + 1);
         assertThat(h.counters.get(TcpCounter.TLP_RECOVERIES)).isEqualTo(1);
         assertThat(h.counters.get(TcpCounter.TIMEOUTS)).isZero();
         assertThat(h.c.state()).isEqualTo(TcpState.FIN_WAIT_2);
@@ -233,7 +224,7 @@ class TcpTailLossProbeTest {
         h.write(10 * M);
         assertThat(h.take()).hasSize(10);
         // Fast recovery under way: the RTO, not a probe.
-        sackAck(ISS_NEXT, ISS_NEXT + M, ISS_NEXT + 4 * M);
+        h.sackAck(ISS_NEXT, ISS_NEXT + M, ISS_NEXT + 4 * M);
         assertThat(h.c.sender.inRecovery).isTrue();
         h.take();
         h.advanceMillis(100);
