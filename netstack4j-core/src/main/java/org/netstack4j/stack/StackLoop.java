@@ -199,8 +199,8 @@ final class StackLoop implements Runnable, TransportShard {
         countAtomic(StackCounter.SHARD_ENQUEUED);
         if (wake) {
             wake();
-        } else {
-            inlinePending = true;
+        } else if (!inlinePending) {
+            inlinePending = true; // a volatile store only for the batch's first packet
         }
     }
 

@@ -246,12 +246,7 @@ public final class ReceiveBuffer {
         lock.lock();
         try {
             closedByApp = true;
-            inputShut = true;
-            head = readable;
-            if (freeWhenDrained) {
-                ring.free();
-            }
-            changed.signalAll();
+            discardHeld();
         } finally {
             lock.unlock();
         }
@@ -261,16 +256,21 @@ public final class ReceiveBuffer {
     public void shutInput() {
         lock.lock();
         try {
-            inputShut = true;
-            head = readable;
-            if (freeWhenDrained) {
-                ring.free();
-            }
-            changed.signalAll();
+            discardHeld();
         } finally {
             lock.unlock();
         }
         onRoom.run();
+    }
+
+    /** Shuts input: drops what is held, frees the ring when allowed, wakes readers. Under the lock. */
+    private void discardHeld() {
+        inputShut = true;
+        head = readable;
+        if (freeWhenDrained) {
+            ring.free();
+        }
+        changed.signalAll();
     }
 
     /**

@@ -150,7 +150,7 @@ class StackKernelTcpTest {
                 CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
                     try (TcpSocket s = l.accept(Duration.ofMillis(TIMEOUT_MS))) {
                         s.readTimeout(Duration.ofMillis(TIMEOUT_MS));
-                        return drainHashing(s.inputStream());
+                        return KernelTcpRig.drainHashing(s.inputStream());
                     } catch (Exception e) {
                         throw new RuntimeException(e);
                     }
@@ -160,7 +160,7 @@ class StackKernelTcpTest {
                 try (Socket k = new Socket()) {
                     k.setSoTimeout(TIMEOUT_MS);
                     k.connect(new InetSocketAddress(InetAddress.getByName("10.91.0.2"), 5002), TIMEOUT_MS);
-                    sent = sendHashing(k.getOutputStream(), size, 11);
+                    sent = KernelTcpRig.sendHashing(k.getOutputStream(), size, 11);
                     k.shutdownOutput();
                     assertThat(k.getInputStream().read()).isEqualTo(-1);
                 }
@@ -174,7 +174,7 @@ class StackKernelTcpTest {
                 CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
                     try (Socket k = server.accept()) {
                         k.setSoTimeout(TIMEOUT_MS);
-                        return drainHashing(k.getInputStream());
+                        return KernelTcpRig.drainHashing(k.getInputStream());
                     } catch (Exception e) {
                         throw new RuntimeException(e);
                     }
@@ -183,7 +183,7 @@ class StackKernelTcpTest {
                 byte[] sent;
                 try (TcpSocket c = tcp.connect(new InetSocketAddress(InetAddress.getByName("10.91.0.1"),
                         server.getLocalPort()), Duration.ofMillis(TIMEOUT_MS))) {
-                    sent = sendHashing(c.outputStream(), size, 12);
+                    sent = KernelTcpRig.sendHashing(c.outputStream(), size, 12);
                     c.shutdownOutput();
                     c.readTimeout(Duration.ofMillis(TIMEOUT_MS));
                     assertThat(c.inputStream().read()).isEqualTo(-1);
@@ -194,33 +194,6 @@ class StackKernelTcpTest {
             }
             System.out.println("TCP counters after large transfers: " + tcp.protocol().counters());
         });
-    }
-
-    private static byte[] sendHashing(java.io.OutputStream out, long size, long seed) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] chunk = new byte[256 * 1024];
-        Random r = new Random(seed);
-        for (long done = 0; done < size; ) {
-            r.nextBytes(chunk);
-            int n = (int) Math.min(chunk.length, size - done);
-            md.update(chunk, 0, n);
-            out.write(chunk, 0, n);
-            done += n;
-        }
-        return md.digest();
-    }
-
-    private static byte[] drainHashing(InputStream in) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[256 * 1024];
-        for (long i = 0; i < 100_000_000L; i++) {
-            int n = in.read(buf);
-            if (n < 0) {
-                break;
-            }
-            md.update(buf, 0, n);
-        }
-        return md.digest();
     }
 
     /**
@@ -238,8 +211,8 @@ class StackKernelTcpTest {
                     CompletableFuture<byte[]> served = CompletableFuture.supplyAsync(() -> {
                         try (TcpSocket s = l.accept(Duration.ofMillis(TIMEOUT_MS))) {
                             s.readTimeout(Duration.ofMillis(TIMEOUT_MS));
-                            byte[] got = drainHashing(s.inputStream());
-                            sendHashing(s.outputStream(), size, 22);
+                            byte[] got = KernelTcpRig.drainHashing(s.inputStream());
+                            KernelTcpRig.sendHashing(s.outputStream(), size, 22);
                             s.shutdownOutput();
                             return got;
                         } catch (Exception e) {
@@ -251,9 +224,9 @@ class StackKernelTcpTest {
                     try (Socket k = new Socket()) {
                         k.setSoTimeout(TIMEOUT_MS);
                         k.connect(new InetSocketAddress(InetAddress.getByName("10.91.0.2"), 5003), TIMEOUT_MS);
-                        sent = sendHashing(k.getOutputStream(), size, 21);
+                        sent = KernelTcpRig.sendHashing(k.getOutputStream(), size, 21);
                         k.shutdownOutput();
-                        received = drainHashing(k.getInputStream());
+                        received = KernelTcpRig.drainHashing(k.getInputStream());
                     }
                     assertThat(served.get(120, TimeUnit.SECONDS)).as("kernel -> stack under loss").isEqualTo(sent);
                     MessageDigest md = MessageDigest.getInstance("SHA-256");
